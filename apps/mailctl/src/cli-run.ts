@@ -1,0 +1,30 @@
+// mailctl: the administrator's command line. One module per command group under commands/.
+import { configCommand } from './commands/config.js';
+import type { Command, Io } from './command.js';
+
+const commands = new Map<string, Command>([['config', configCommand]]);
+
+function usage(): string {
+  return [
+    'usage: mailctl <command> [args]',
+    '',
+    ...[...commands.values()].map((c) => `  ${c.usage}`),
+    '',
+    'Global option: --config FILE (default: $MAIL_CONFIG or /etc/mail/mail.yaml)',
+  ].join('\n');
+}
+
+/** Runs one mailctl command line; returns the exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name ? 0 : 64;
+  }
+  const command = commands.get(name);
+  if (!command) {
+    io.err(`mailctl: unknown command '${name}'\n${usage()}`);
+    return 64;
+  }
+  return command.run(rest, io);
+}

@@ -1,0 +1,2 @@
+// mailctl as a library: the command table, so tests can run commands in-process.
+export { run } from './cli-run.js';

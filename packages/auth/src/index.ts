@@ -1,0 +1,2 @@
+// @mail/auth: accounts, domains, aliases, password schemes, SASL mechanisms and login throttling.
+export {};

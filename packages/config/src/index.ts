@@ -1,0 +1,5 @@
+// @mail/config: one YAML configuration file plus MAIL_* environment overrides, validated by a zod schema, for every daemon of the suite.
+export * from './schema/index.js';
+export * from './load.js';
+export * from './diff.js';
+export * from './daemon.js';

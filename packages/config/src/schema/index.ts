@@ -1,0 +1,27 @@
+// The whole configuration schema: shared sections plus one section per daemon.
+import { z } from 'zod';
+import { Limits, Log, Paths, Redis, Tls } from './common.js';
+import { Imapd, Mailctl, Mda, Pop3d, QueueRunner, Smtpd } from './daemons.js';
+
+export const ConfigSchema = z
+  .object({
+    hostname: z.string().min(1).default('localhost').describe('this server’s name: SMTP banner, EHLO, Received: headers, certificate name'),
+    domains: z.array(z.string()).default([]).describe('local domains besides those in paths.domains'),
+    mynetworks: z.array(z.string()).default(['127.0.0.0/8', '::1/128']).describe('client networks trusted to relay without AUTH (CIDR)'),
+    redis: Redis,
+    paths: Paths,
+    tls: Tls,
+    limits: Limits,
+    log: Log,
+    smtpd: Smtpd,
+    mda: Mda,
+    queueRunner: QueueRunner,
+    pop3d: Pop3d,
+    imapd: Imapd,
+    mailctl: Mailctl,
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export * from './common.js';
