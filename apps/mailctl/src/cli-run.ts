@@ -2,7 +2,9 @@
 import { configCommand } from './commands/config.js';
 import type { Command, Io } from './command.js';
 
-const commands = new Map<string, Command>([['config', configCommand]]);
+const commands = new Map<string, Command>([
+  ['config', configCommand],
+]);
 
 function usage(): string {
   return [
