@@ -1,0 +1,54 @@
+// Lua scripts that keep the spool's reference counts and index consistent; each runs atomically in Redis.
+// KEYS are always [meta hash, data list, index sorted set] of one entry, all in the suite's hash slot.
+
+/** Completes a put: checks every chunk arrived, writes the metadata, makes the data permanent, indexes the id.
+ *  ARGV: id, size, chunks, refs, now. Returns 1, or an error when chunks are missing or the id is taken. */
+export const COMMIT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('ERR spool id already committed') end
+local chunks = tonumber(ARGV[3])
+if redis.call('LLEN', KEYS[2]) ~= chunks then return redis.error_reply('ERR spool data incomplete') end
+redis.call('HSET', KEYS[1], 'size', ARGV[2], 'chunks', ARGV[3], 'refs', ARGV[4], 'created', ARGV[5], 'touched', ARGV[5])
+if chunks > 0 then redis.call('PERSIST', KEYS[2]) end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+return 1
+`;
+
+/** Drops one reference; deletes the entry when none is left.
+ *  ARGV: id. Returns the references left (0 = deleted), or -1 when the entry does not exist. */
+export const RELEASE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local refs = redis.call('HINCRBY', KEYS[1], 'refs', -1)
+if refs <= 0 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  return 0
+end
+return refs
+`;
+
+/** Adds references (a consumer that creates more jobs for the same message).
+ *  ARGV: id, n, now. Returns the new count, or -1 when the entry does not exist. */
+export const RETAIN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local refs = redis.call('HINCRBY', KEYS[1], 'refs', tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'touched', ARGV[3])
+return refs
+`;
+
+/** Deletes an entry nobody references any more, unless it was touched (created or retained) after the cutoff.
+ *  ARGV: id, cutoff. Returns 1 when deleted. */
+export const SWEEP = `
+local touched = tonumber(redis.call('HGET', KEYS[1], 'touched') or '0')
+if touched > tonumber(ARGV[2]) then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1
+`;
+
+/** Deletes an entry whatever its count (a submission that was given up), ARGV: id. Returns 1 when it existed. */
+export const DISCARD = `
+local existed = redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if existed > 0 then return 1 end
+return 0
+`;

@@ -1,0 +1,216 @@
+// The message spool in Redis: each message body is stored once, in chunks, and deleted when its last job releases it.
+import { Readable } from 'node:stream';
+import { QueueError, SpoolNotFoundError, SpoolTooLargeError } from './errors.js';
+import type { RedisClient } from './redis.js';
+import { newSpoolId } from './spool-id.js';
+import { COMMIT, DISCARD, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
+
+/** Chunk size of stored messages: large enough for few round trips, small enough never to build a huge command. */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+/** A put that dies half way leaves data that expires after this long (its id was never handed out). */
+const PENDING_TTL_MS = 3_600_000;
+/** Chunks fetched per LRANGE while reading. */
+const READ_BATCH = 4;
+
+export interface SpoolOptions {
+  /** The suite's key prefix, `{mail}` (see keyPrefix()). */
+  prefix: string;
+  chunkSize?: number;
+}
+
+export interface PutOptions {
+  /** How many jobs will reference the message (each releases it once). */
+  refs: number;
+  /** Refuse messages larger than this (SpoolTooLargeError); nothing is kept. */
+  maxSize?: number;
+}
+
+export interface SpoolEntryInfo {
+  id: string;
+  size: number;
+  refs: number;
+  created: Date;
+  touched: Date;
+}
+
+type ScriptFn = (...args: Array<string | number | Buffer>) => Promise<unknown>;
+const SCRIPTS = { mailSpoolCommit: COMMIT, mailSpoolRelease: RELEASE, mailSpoolRetain: RETAIN, mailSpoolSweep: SWEEP, mailSpoolDiscard: DISCARD };
+type ScriptName = keyof typeof SCRIPTS;
+
+export class Spool {
+  readonly prefix: string;
+  readonly chunkSize: number;
+
+  constructor(
+    readonly client: RedisClient,
+    options: SpoolOptions,
+  ) {
+    this.prefix = options.prefix;
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1024) throw new QueueError('spool chunk size must be at least 1024 bytes');
+    const commands = client as unknown as Record<string, unknown>;
+    for (const [name, lua] of Object.entries(SCRIPTS)) {
+      if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys: 3, lua });
+    }
+  }
+
+  /** Key of the entry's metadata hash (size, chunks, refs, created, touched). */
+  metaKey(id: string): string {
+    return `${this.prefix}:spool:${id}`;
+  }
+  /** Key of the entry's list of chunks. */
+  dataKey(id: string): string {
+    return `${this.prefix}:spool:${id}:data`;
+  }
+  /** Key of the sorted set of committed ids by creation time. */
+  indexKey(): string {
+    return `${this.prefix}:spool-index`;
+  }
+
+  private run(name: ScriptName, id: string, ...args: Array<string | number>): Promise<unknown> {
+    const fn = (this.client as unknown as Record<ScriptName, ScriptFn>)[name].bind(this.client);
+    return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), id, ...args);
+  }
+
+  /**
+   * Stores a message and returns its new id. The source is read in chunks and each chunk is one RPUSH,
+   * so a large message never becomes one huge command; the entry exists (and is readable) only once
+   * every chunk has arrived.
+   */
+  async put(source: Buffer | Uint8Array | Readable | AsyncIterable<Buffer | Uint8Array | string>, options: PutOptions): Promise<string> {
+    if (!Number.isInteger(options.refs) || options.refs < 1) throw new QueueError('spool.put needs refs ≥ 1');
+    const id = newSpoolId();
+    const data = this.dataKey(id);
+    let size = 0;
+    let chunks = 0;
+    let pending: Buffer[] = [];
+    let pendingLength = 0;
+    const flush = async (chunk: Buffer): Promise<void> => {
+      await this.client.multi().rpush(data, chunk).pexpire(data, PENDING_TTL_MS).exec().then(checkExec);
+      chunks += 1;
+    };
+    try {
+      const input: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array> =
+        Buffer.isBuffer(source) || source instanceof Uint8Array ? [source] : source;
+      for await (const piece of input) {
+        let buf = typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        size += buf.length;
+        if (options.maxSize !== undefined && size > options.maxSize) throw new SpoolTooLargeError(options.maxSize);
+        while (buf.length > 0) {
+          const take = Math.min(buf.length, this.chunkSize - pendingLength);
+          pending.push(buf.subarray(0, take));
+          pendingLength += take;
+          buf = buf.subarray(take);
+          if (pendingLength === this.chunkSize) {
+            const chunk = Buffer.concat(pending, pendingLength);
+            pending = [];
+            pendingLength = 0;
+            await flush(chunk);
+          }
+        }
+      }
+      if (pendingLength > 0) await flush(Buffer.concat(pending, pendingLength));
+      await this.run('mailSpoolCommit', id, size, chunks, options.refs, Date.now());
+      return id;
+    } catch (err) {
+      await this.client.del(data).catch(() => undefined);
+      if (source instanceof Readable && !source.destroyed) source.destroy();
+      throw err;
+    }
+  }
+
+  private async meta(id: string): Promise<{ size: number; chunks: number; refs: number; created: number; touched: number }> {
+    const [size, chunks, refs, created, touched] = await this.client.hmget(this.metaKey(id), 'size', 'chunks', 'refs', 'created', 'touched');
+    if (size == null || chunks == null) throw new SpoolNotFoundError(id);
+    return { size: Number(size), chunks: Number(chunks), refs: Number(refs), created: Number(created), touched: Number(touched) };
+  }
+
+  /** Size of the stored message in octets. */
+  async size(id: string): Promise<number> {
+    return (await this.meta(id)).size;
+  }
+
+  /** Size, reference count and times of an entry. */
+  async info(id: string): Promise<SpoolEntryInfo> {
+    const m = await this.meta(id);
+    return { id, size: m.size, refs: m.refs, created: new Date(m.created), touched: new Date(m.touched) };
+  }
+
+  /** Whether a complete entry exists under `id`. */
+  async exists(id: string): Promise<boolean> {
+    return (await this.client.exists(this.metaKey(id))) === 1;
+  }
+
+  /** Reads chunks [from, from + count), failing if the entry vanished meanwhile. */
+  private async readChunks(id: string, from: number, count: number): Promise<Buffer[]> {
+    const got = await this.client.lrangeBuffer(this.dataKey(id), from, from + count - 1);
+    if (got.length !== count) throw new SpoolNotFoundError(id);
+    return got;
+  }
+
+  /** The whole message in one Buffer (use stream() for large messages). */
+  async get(id: string): Promise<Buffer> {
+    const m = await this.meta(id);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < m.chunks; i += READ_BATCH) parts.push(...(await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))));
+    const body = Buffer.concat(parts);
+    if (body.length !== m.size) throw new QueueError(`spool entry ${id} is ${body.length} bytes, expected ${m.size}`);
+    return body;
+  }
+
+  /** The message as a stream of chunks, fetched from Redis as the consumer reads. Errors (e.g. SpoolNotFoundError) arrive as 'error'. */
+  stream(id: string): Readable {
+    const self = this;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      const m = await self.meta(id);
+      let total = 0;
+      for (let i = 0; i < m.chunks; i += READ_BATCH) {
+        for (const chunk of await self.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))) {
+          total += chunk.length;
+          yield chunk;
+        }
+      }
+      if (total !== m.size) throw new QueueError(`spool entry ${id} is ${total} bytes, expected ${m.size}`);
+    }
+    return Readable.from(chunks(), { objectMode: false, highWaterMark: this.chunkSize });
+  }
+
+  /** Drops one reference and deletes the message when it was the last. Returns the references left, or null if the entry did not exist. */
+  async release(id: string): Promise<number | null> {
+    const left = Number(await this.run('mailSpoolRelease', id));
+    return left < 0 ? null : left;
+  }
+
+  /** Adds `n` references (before creating n more jobs for the message). Returns the new count. */
+  async retain(id: string, n = 1): Promise<number> {
+    if (!Number.isInteger(n) || n < 1) throw new QueueError('spool.retain needs n ≥ 1');
+    const refs = Number(await this.run('mailSpoolRetain', id, n, Date.now()));
+    if (refs < 0) throw new SpoolNotFoundError(id);
+    return refs;
+  }
+
+  /** Deletes the message whatever its count: for a submission given up before any job was queued. Returns whether it existed. */
+  async discard(id: string): Promise<boolean> {
+    return Number(await this.run('mailSpoolDiscard', id)) === 1;
+  }
+
+  /** Ids of entries created at or before `cutoff` (ms), oldest first, at most `limit`. */
+  async idsOlderThan(cutoff: number, limit = 1000): Promise<string[]> {
+    return this.client.zrangebyscore(this.indexKey(), '-inf', cutoff, 'LIMIT', 0, limit);
+  }
+
+  /** Number of committed entries. */
+  async count(): Promise<number> {
+    return this.client.zcard(this.indexKey());
+  }
+
+  /** Deletes an unreferenced entry unless it was created or retained after `cutoff`. Returns whether it was deleted. */
+  async sweep(id: string, cutoff: number): Promise<boolean> {
+    return Number(await this.run('mailSpoolSweep', id, cutoff)) === 1;
+  }
+}
+
+function checkExec(results: Array<[Error | null, unknown]> | null): void {
+  if (!results) throw new QueueError('redis transaction aborted');
+  for (const [err] of results) if (err) throw err;
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpoolNotFoundError, SpoolTooLargeError } from '../src/errors.js';
+import { closeRedis, createRedis, keyPrefix, waitReady, type RedisClient } from '../src/redis.js';
+import { Spool } from '../src/spool.js';
+import { fixture, type Fixture } from './helpers.js';
+
+let fx: Fixture;
+let client: RedisClient;
+let spool: Spool;
+
+beforeAll(async () => {
+  fx = await fixture();
+  client = createRedis(fx.config, { role: 'producer' });
+  await waitReady(client);
+  spool = new Spool(client, { prefix: keyPrefix(fx.config) });
+});
+afterAll(async () => {
+  await closeRedis(client);
+  await fx.redis.stop();
+});
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+describe('spool', () => {
+  it('stores a multi-megabyte message from a stream in bounded chunks and reads it back whole and streamed', async () => {
+    const body = randomBytes(5 * 1024 * 1024 + 12_345);
+    // Feed it in odd-sized pieces, as a socket would.
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < body.length; i += 70_001) pieces.push(body.subarray(i, i + 70_001));
+    const id = await spool.put(Readable.from(pieces), { refs: 1 });
+    expect(id).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await spool.size(id)).toBe(body.length);
+    const chunkLengths = await client.eval(`local t = {} for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do t[#t+1] = #v end return t`, 1, spool.dataKey(id));
+    expect(Math.max(...(chunkLengths as number[]))).toBe(spool.chunkSize);
+    expect((chunkLengths as number[]).length).toBe(Math.ceil(body.length / spool.chunkSize));
+    expect((await spool.get(id)).equals(body)).toBe(true);
+    const streamed = spool.stream(id);
+    let reads = 0;
+    streamed.on('data', () => reads++);
+    expect((await collect(streamed)).equals(body)).toBe(true);
+    expect(reads).toBeGreaterThan(1);
+    expect(await client.pttl(spool.dataKey(id))).toBe(-1);
+  });
+
+  it('stores Buffers, empty messages and strings', async () => {
+    const a = await spool.put(Buffer.from('Subject: hi\r\n\r\nbody\r\n'), { refs: 1 });
+    expect((await spool.get(a)).toString()).toBe('Subject: hi\r\n\r\nbody\r\n');
+    const empty = await spool.put(Buffer.alloc(0), { refs: 1 });
+    expect(await spool.size(empty)).toBe(0);
+    expect((await spool.get(empty)).length).toBe(0);
+    expect((await collect(spool.stream(empty))).length).toBe(0);
+    const s = await spool.put(Readable.from(['a', 'b', 'c']), { refs: 1 });
+    expect((await spool.get(s)).toString()).toBe('abc');
+  });
+
+  it('deletes the message when the last reference is released, and not before', async () => {
+    const id = await spool.put(Buffer.from('x'.repeat(1000)), { refs: 2 });
+    expect((await spool.info(id)).refs).toBe(2);
+    expect(await spool.release(id)).toBe(1);
+    expect(await spool.exists(id)).toBe(true);
+    expect(await spool.retain(id, 2)).toBe(3);
+    expect(await spool.release(id)).toBe(2);
+    expect(await spool.release(id)).toBe(1);
+    expect(await spool.release(id)).toBe(0);
+    expect(await spool.exists(id)).toBe(false);
+    expect(await client.exists(spool.dataKey(id), spool.metaKey(id))).toBe(0);
+    expect(await client.zscore(spool.indexKey(), id)).toBeNull();
+    expect(await spool.release(id)).toBeNull();
+    await expect(spool.retain(id)).rejects.toBeInstanceOf(SpoolNotFoundError);
+    await expect(spool.get(id)).rejects.toBeInstanceOf(SpoolNotFoundError);
+    await expect(collect(spool.stream(id))).rejects.toBeInstanceOf(SpoolNotFoundError);
+  });
+
+  it('releases concurrently without losing a count', async () => {
+    const id = await spool.put(Buffer.from('y'), { refs: 50 });
+    const left = await Promise.all(Array.from({ length: 50 }, () => spool.release(id)));
+    expect(left.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(await spool.exists(id)).toBe(false);
+  });
+
+  it('keeps nothing of a message over the size limit or of a failing source', async () => {
+    const before = await spool.count();
+    await expect(spool.put(Readable.from([randomBytes(300_000), randomBytes(300_000)]), { refs: 1, maxSize: 500_000 })).rejects.toBeInstanceOf(SpoolTooLargeError);
+    async function* broken(): AsyncGenerator<Buffer> {
+      yield randomBytes(600_000);
+      throw new Error('client went away');
+    }
+    await expect(spool.put(broken(), { refs: 1 })).rejects.toThrow('client went away');
+    expect(await spool.count()).toBe(before);
+    const leftovers = await client.keys(`${spool.prefix}:spool:*:data`);
+    for (const key of leftovers) expect(await client.pttl(key)).toBe(-1);
+  });
+
+  it('sweeps only entries not touched since the cutoff', async () => {
+    const old = await spool.put(Buffer.from('old'), { refs: 1 });
+    const cutoff = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    const fresh = await spool.put(Buffer.from('new'), { refs: 1 });
+    expect(await spool.idsOlderThan(cutoff)).toContain(old);
+    expect(await spool.idsOlderThan(cutoff)).not.toContain(fresh);
+    expect(await spool.sweep(fresh, cutoff)).toBe(false);
+    expect(await spool.sweep(old, cutoff)).toBe(true);
+    expect(await spool.exists(old)).toBe(false);
+    expect(await spool.exists(fresh)).toBe(true);
+  });
+});
