@@ -1,7 +1,8 @@
 // The entry point every daemon shares: load and validate the configuration, log start and
 // shutdown, stop cleanly on SIGINT/SIGTERM. A configuration error stops the daemon before it listens.
 import { createLogger, type Logger } from '@mail/log';
-import { ConfigError, loadConfig } from './load.js';
+import { ConfigError } from './errors.js';
+import { loadConfig, resolveConfigFile } from './load.js';
 import type { Config } from './schema/index.js';
 
 /** What a daemon's start(config) returns: something that can be stopped. */
@@ -11,17 +12,46 @@ export interface Daemon {
 
 export type StartFn = (config: Config, log: Logger) => Promise<Daemon>;
 
+/** Exit status for a bad command line (sysexits EX_USAGE). */
+export const EX_USAGE = 64;
+/** Exit status for a bad configuration (sysexits EX_CONFIG). */
+export const EX_CONFIG = 78;
+
+/** The daemon command line: `[--config FILE]` or `[--config=FILE]`; returns the file or an error text. */
+export function parseDaemonArgs(argv: readonly string[]): { file: string | undefined } | { error: string } {
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--config') {
+      const value = argv[i + 1];
+      if (value === undefined || value === '') return { error: '--config needs a file name' };
+      file = value;
+      i++;
+    } else if (arg.startsWith('--config=')) {
+      file = arg.slice('--config='.length);
+      if (file === '') return { error: '--config needs a file name' };
+    } else {
+      return { error: `unknown argument '${arg}'` };
+    }
+  }
+  return { file };
+}
+
 /** Runs a daemon as a process: `node dist/bin.js [--config FILE]`. */
 export async function runDaemon(name: string, start: StartFn, argv = process.argv.slice(2)): Promise<void> {
-  const i = argv.indexOf('--config');
-  const file = i >= 0 ? argv[i + 1] : undefined;
+  const args = parseDaemonArgs(argv);
+  if ('error' in args) {
+    process.stderr.write(`${name}: ${args.error}\nusage: ${name} [--config FILE]   (default: $MAIL_CONFIG, else /etc/mail/mail.yaml)\n`);
+    process.exit(EX_USAGE);
+  }
+  const file = resolveConfigFile({ file: args.file });
   let config: Config;
   try {
-    config = loadConfig({ file });
+    config = loadConfig({ file: args.file });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${name}: invalid configuration\n${err.message}\n`);
-      process.exit(78); // EX_CONFIG
+      process.exit(EX_CONFIG);
     }
     throw err;
   }
@@ -33,7 +63,7 @@ export async function runDaemon(name: string, start: StartFn, argv = process.arg
     log.fatal({ err }, 'start failed');
     process.exit(1);
   }
-  log.info('started');
+  log.info({ config: file ?? '(defaults and environment)' }, 'started');
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

@@ -1,6 +1,8 @@
 // What `mailctl config show` prints: only the keys whose values differ from the defaults (like `postconf -n`).
 import { ConfigSchema, type Config } from './schema/index.js';
 
+export { isSecretKey, redact, redactString } from './redact.js';
+
 /** The configuration that an empty file gives. */
 export function defaults(): Config {
   return ConfigSchema.parse({});
@@ -10,27 +12,32 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Keys of `config` whose value differs from `base`, as a nested partial object. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => same(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => a[k] !== undefined || b[k] !== undefined));
+    return [...keys].every((k) => same(a[k], b[k]));
+  }
+  return false;
+}
+
+/**
+ * Keys of `config` whose value differs from `base`, as a nested partial object; lists and maps of names
+ * (listeners, tls.sni) are compared whole. Keys left unset (undefined) are not differences.
+ */
 export function differences(config: unknown, base: unknown): Record<string, unknown> | undefined {
   if (!isPlainObject(config) || !isPlainObject(base)) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
     const other = base[key];
-    if (isPlainObject(value) && isPlainObject(other)) {
+    if (isPlainObject(value) && isPlainObject(other) && Object.keys(other).length > 0) {
       const sub = differences(value, other);
       if (sub && Object.keys(sub).length > 0) out[key] = sub;
-    } else if (JSON.stringify(value) !== JSON.stringify(other)) {
+    } else if (!same(value, other)) {
       out[key] = value;
     }
   }
   return out;
-}
-
-/** Secrets are never printed: keys named password/secret/key-material are masked. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, /password|secret|token/i.test(k) && typeof v === 'string' ? '********' : redact(v)]),
-  );
 }

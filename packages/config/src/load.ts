@@ -1,130 +1,141 @@
-// Reading the configuration: YAML file, then MAIL_* environment overrides, then the schema.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml, parseDocument } from 'yaml';
-import type { z } from 'zod';
+// Reading the configuration: the YAML file, relative paths resolved against its directory, MAIL_* environment
+// overrides, validation by the schema, then secrets read from their files.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { applyEnv } from './env.js';
+import { ConfigError, configErrorMap, issuesFromZod, sourceOf, type LineOf } from './errors.js';
+import { resolveFilePaths } from './paths.js';
 import { ConfigSchema, type Config } from './schema/index.js';
-
-/** One problem found in a configuration: where it is and what is wrong. */
-export interface ConfigIssue {
-  /** Dotted key path, e.g. `smtpd.listeners.0.port`. */
-  key: string;
-  message: string;
-  /** Where the offending value came from: the file, or the environment variable. */
-  source: string;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string | undefined,
-    readonly issues: ConfigIssue[],
-  ) {
-    super(issues.map((i) => `${i.source}: ${i.key || '(top level)'}: ${i.message}`).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
+import { loadSecretFiles } from './secrets.js';
 
 export interface LoadOptions {
-  /** Path of the YAML file; when absent, only defaults and the environment apply. */
+  /** Path of the YAML file (from --config); when absent, MAIL_CONFIG, then the default file if it exists. */
   file?: string | undefined;
   /** Environment to read MAIL_* overrides from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Directory that relative names given on the command line or in the environment are resolved against (default: process.cwd()). */
+  cwd?: string;
+  /** File read when neither `file` nor MAIL_CONFIG names one (default: DEFAULT_CONFIG_FILE); null reads none. */
+  defaultFile?: string | null;
 }
 
-/** The default configuration file, overridable with MAIL_CONFIG. */
+/** The configuration file read when neither --config nor MAIL_CONFIG names one, if it exists. */
 export const DEFAULT_CONFIG_FILE = '/etc/mail/mail.yaml';
 
-/** `MAIL_SMTPD__MAX_ERRORS` → `['smtpd', 'maxErrors']`; `__` separates levels. */
-export function envKeyToPath(name: string): string[] {
-  return name
-    .slice('MAIL_'.length)
-    .split('__')
-    .map((seg) => seg.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+/** Which file to read: `file` (--config), else MAIL_CONFIG, else the default file when it exists; undefined means none. */
+export function resolveConfigFile(options: LoadOptions = {}): string | undefined {
+  const env = options.env ?? process.env;
+  if (options.file) return options.file;
+  if (env.MAIL_CONFIG) return env.MAIL_CONFIG;
+  const fallback = options.defaultFile === undefined ? DEFAULT_CONFIG_FILE : options.defaultFile;
+  return fallback && existsSync(fallback) ? fallback : undefined;
 }
 
-/** Variables that are about the process, not configuration keys. */
-const NOT_KEYS = new Set(['MAIL_CONFIG', 'MAIL_TEST_REDIS_URL']);
-
-/** Applies MAIL_* overrides onto a raw (unvalidated) document; returns which key came from which variable. */
-export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Map<string, string> {
-  const origins = new Map<string, string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('MAIL_') || NOT_KEYS.has(name) || name.startsWith('MAIL_TEST_') || value === undefined) continue;
-    const path = envKeyToPath(name);
-    let node: Record<string, unknown> = raw;
-    for (const seg of path.slice(0, -1)) {
-      const next = node[seg];
-      if (typeof next !== 'object' || next === null) node[seg] = {};
-      node = node[seg] as Record<string, unknown>;
-    }
-    // Values are YAML scalars or flow collections: 25, true, [a, b], {x: 1}.
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(value);
-    } catch {
-      parsed = value;
-    }
-    node[path[path.length - 1]!] = parsed ?? value;
-    origins.set(path.join('.'), `environment ${name}`);
-  }
-  return origins;
+/** A configuration file as read: its keys as plain data, and where each key is in the text. */
+export interface SourceDocument {
+  raw: Record<string, unknown>;
+  lineOf: LineOf;
 }
 
-function readDocument(file: string): Record<string, unknown> {
+function lineFinder(doc: Document, counter: LineCounter): LineOf {
+  const lineAt = (offset: number | undefined): number | undefined => (offset === undefined ? undefined : counter.linePos(offset).line);
+  return (path) => {
+    for (let n = path.length; n > 0; n--) {
+      const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[n - 1]));
+        if (pair && isScalar(pair.key)) return lineAt(pair.key.range?.[0]);
+      }
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineAt(node.range[0]);
+    }
+    return undefined;
+  };
+}
+
+function syntaxMessage(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS') return 'YAML syntax error: a configuration file holds one document (a second "---" starts another)';
+  return `YAML syntax error: ${message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+/** Reads and parses a YAML configuration file; top-level keys starting with `x-` only hold anchors and are dropped. */
+export function readDocument(file: string, cwd = process.cwd()): SourceDocument {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (err) {
     throw new ConfigError(file, [{ key: '', source: file, message: `cannot read: ${(err as Error).message}` }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ key: '', source: file, message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({ key: '', source: file, message: syntaxMessage(e.code, e.message), line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
     );
   }
-  const value: unknown = doc.toJS() ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(file, [{ key: '', source: file, message: 'the document must be a mapping of keys' }]);
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    throw new ConfigError(file, [{ key: '', source: file, message: `YAML error: ${(err as Error).message}` }]);
   }
-  return value as Record<string, unknown>;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(file, [{ key: '', source: file, message: 'the document must be a mapping of keys (key: value)', line: 1 }]);
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (key.startsWith('x-')) delete raw[key];
+  return { raw, lineOf: lineFinder(doc, counter) };
 }
 
-function issuesOf(error: z.ZodError, file: string | undefined, origins: Map<string, string>): ConfigIssue[] {
-  return error.issues.map((issue) => {
-    const parts = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => [...parts, k].join('.'));
-      return { key: keys.join(', '), source: file ?? 'configuration', message: `unknown key${keys.length > 1 ? 's' : ''}` };
-    }
-    const key = parts.join('.');
-    let source = file ?? 'defaults';
-    for (const [k, origin] of origins) if (key === k || key.startsWith(`${k}.`)) source = origin;
-    return { key, source, message: issue.message };
-  });
-}
-
-/** Validates a raw document (already merged with the environment) into a Config. */
-export function parseConfig(raw: unknown, file?: string, origins = new Map<string, string>()): Config {
-  const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, issuesOf(result.error, file, origins));
+/**
+ * Validates a raw document (already merged with the environment) into a Config. Pure: it reads no files, so a
+ * `passwordFile` is not read here (loadConfig does that).
+ */
+export function parseConfig(raw: unknown, file?: string, origins: ReadonlyMap<string, string> = new Map(), lineOf?: LineOf): Config {
+  const result = ConfigSchema.safeParse(raw, { error: configErrorMap, reportInput: true });
+  if (!result.success) throw new ConfigError(file, issuesFromZod(result.error, { root: ConfigSchema, file, origins, lineOf }));
   return result.data;
 }
 
-/** Loads the configuration a daemon runs with. Throws ConfigError naming file, key and problem. */
-export function loadConfig(options: LoadOptions = {}): Config {
-  const env = options.env ?? process.env;
-  const file = options.file ?? env.MAIL_CONFIG;
-  const raw = file ? readDocument(file) : {};
-  const origins = applyEnv(raw, env);
-  return parseConfig(raw, file, origins);
+interface Gathered {
+  file: string | undefined;
+  raw: Record<string, unknown>;
+  origins: Map<string, string>;
+  lineOf: LineOf | undefined;
 }
 
-/** Reads only the file and environment (no defaults): what `config show` compares against. */
-export function loadRaw(options: LoadOptions = {}): Record<string, unknown> {
+function gather(options: LoadOptions): Gathered {
   const env = options.env ?? process.env;
-  const file = options.file ?? env.MAIL_CONFIG;
-  const raw = file ? readDocument(file) : {};
-  applyEnv(raw, env);
-  return raw;
+  const cwd = options.cwd ?? process.cwd();
+  const file = resolveConfigFile(options);
+  let raw: Record<string, unknown> = {};
+  let lineOf: LineOf | undefined;
+  if (file) {
+    const doc = readDocument(file, cwd);
+    raw = resolveFilePaths(doc.raw, ConfigSchema, dirname(resolve(cwd, file))) as Record<string, unknown>;
+    lineOf = doc.lineOf;
+  }
+  try {
+    const origins = applyEnv(raw, env, cwd);
+    return { file, raw, origins, lineOf };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(file, err.issues);
+    throw err;
+  }
+}
+
+/** Loads the configuration a daemon runs with. Throws ConfigError naming the file or variable, the key and the problem. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const { file, raw, origins, lineOf } = gather(options);
+  const config = parseConfig(raw, file, origins, lineOf);
+  const issues = loadSecretFiles(config, ConfigSchema, (key) => sourceOf(key, origins, file ?? 'configuration'));
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return config;
+}
+
+/** Reads only the file and environment (no defaults, no validation), with relative paths resolved. */
+export function loadRaw(options: LoadOptions = {}): Record<string, unknown> {
+  return gather(options).raw;
 }
