@@ -120,12 +120,15 @@ export class TlsProvider extends EventEmitter<TlsProviderEvents> {
 
   /**
    * Keeps a `tls.Server` made from `serverOptions()` current: clients without SNI are served from the server's own
-   * context, which is replaced (`setSecureContext`) whenever the default certificate is reloaded.
+   * context, which is replaced (`setSecureContext`) now and whenever the default certificate is reloaded; context
+   * options the server was given beyond `serverOptions()` (its own cipher list, say) are replaced with the provider's.
    */
   attach(server: Server): void {
-    if (this.servers.has(server)) return;
+    if (this.servers.has(server) || this.closed) return;
     this.servers.add(server);
     server.once('close', () => this.servers.delete(server));
+    // The server may have been made from options taken before the latest reload.
+    server.setSecureContext(contextOptions(this.defaultEntry.current, this.protocol));
   }
 
   /** STARTTLS/STLS: wraps a plaintext socket and resolves after the handshake (see `upgradeSocket`). */

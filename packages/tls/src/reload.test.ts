@@ -219,3 +219,18 @@ describe('hot reload', () => {
     expect(p.certificateFor().fingerprint256).toBe(await fingerprint(pool[0]!.cert));
   });
 });
+
+describe('attach', () => {
+  it('brings a server made from options taken before a reload up to date', async () => {
+    const { p, main } = await setup();
+    const stale = p.serverOptions();
+    await deploy(main, pool[1] as TestPair);
+    await p.reload();
+    const { createServer } = await import('node:tls');
+    const server = createServer(stale, (s) => s.end());
+    p.attach(server);
+    const port = await listen(server);
+    cleanups.push(() => closeServer(server));
+    expect(await seenBy(port)).toBe(await fingerprint(pool[1]!.cert));
+  });
+});
