@@ -1,5 +1,6 @@
 // The whole configuration schema: shared sections plus one section per daemon.
 import { z } from 'zod';
+import { Auth } from './auth.js';
 import { Cidr, Limits, Log, Paths, Redis, Tls } from './common.js';
 import { Imapd, Mailctl, Mda, Pop3d, QueueRunner, Smtpd } from './daemons.js';
 
@@ -12,6 +13,7 @@ export const ConfigSchema = z
     paths: Paths,
     tls: Tls,
     limits: Limits,
+    auth: Auth,
     log: Log,
     smtpd: Smtpd,
     mda: Mda,
@@ -25,3 +27,4 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export * from './common.js';
 export * from './daemons.js';
+export * from './auth.js';
