@@ -183,5 +183,5 @@ export async function closeRedis(client: RedisClient): Promise<void> {
     return;
   }
   await Promise.race([client.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
-  if (client.status !== 'end') client.disconnect();
+  if ((client.status as string) !== 'end') client.disconnect();
 }
