@@ -1,3 +1,4 @@
+// Loading certificate files: what is accepted, and the typed error that names the file for each kind of breakage.
 import { createPrivateKey } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// The provider over real TLS on loopback: certificate choice by SNI, protocol versions, cipher suites, configuration errors.
 import { tempDir, type TempDir } from '@mail/testing';
 import type { Server } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Hot reload over real TLS: replaced, broken, half-deployed, deleted and symlinked certificate files.
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';

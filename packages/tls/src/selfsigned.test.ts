@@ -1,3 +1,4 @@
+// The development certificate: files and modes, names covered, reuse, renewal and concurrent callers.
 import { X509Certificate } from 'node:crypto';
 import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Table tests for server-name validation and the SNI lookup order.
 import { describe, expect, it } from 'vitest';
 import { SniTable, normalizeServerName, normalizeSniPattern } from './sni.js';
 

@@ -1,3 +1,4 @@
+// STARTTLS over a plain TCP connection, as the daemons do it: success, SNI, and every way the handshake can fail.
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tempDir, type TempDir } from '@mail/testing';
