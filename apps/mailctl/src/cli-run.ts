@@ -1,9 +1,11 @@
 // mailctl: the administrator's command line. One module per command group under commands/.
 import { configCommand } from './commands/config.js';
+import { upCommand } from './commands/up.js';
 import type { Command, Io } from './command.js';
 
 const commands = new Map<string, Command>([
   ['config', configCommand],
+  ['up', upCommand],
 ]);
 
 function usage(): string {
