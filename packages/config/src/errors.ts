@@ -65,9 +65,9 @@ function plural(n: number | bigint, word: string): string {
 
 /** Messages for schema checks that carry no message of their own; zod's defaults are for programmers. */
 export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined && issue.code !== 'custom' && issue.code !== 'unrecognized_keys') return 'required';
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'required';
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
       return `expected one of: ${issue.values.map((v) => String(v)).join(', ')}`;
@@ -116,31 +116,32 @@ function normalized(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, '');
 }
 
+/** Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbours as one. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const here = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** The known key an unknown one was probably meant to be: same letters in another case or spelling, or one or two typos. */
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
   const exact = known.find((k) => normalized(k) === normalized(unknown));
   if (exact) return exact;
+  const limit = unknown.length <= 3 ? 1 : 2;
   let best: string | undefined;
-  let bestDistance = Math.min(2, Math.floor(unknown.length / 3));
+  let bestDistance = limit + 1;
   for (const k of known) {
     const d = editDistance(normalized(unknown), normalized(k));
-    if (d <= bestDistance) {
+    if (d < bestDistance) {
       best = k;
-      bestDistance = d - 1;
+      bestDistance = d;
     }
   }
   return best;
@@ -176,7 +177,9 @@ export function issuesFromZod(error: z.ZodError, context: IssueContext): ConfigI
     const key = formatKey(path);
     const source = sourceOf(key, context.origins, fileSource);
     let message = issue.message;
-    if (issue.code !== 'custom' && 'input' in issue && issue.input !== undefined) message += `, got ${describeValue(issue.input, key)}`;
+    // A rule between keys (custom, on a whole section) gets no "got": the section is not the offending value.
+    const wholeSection = issue.code === 'custom' && typeof issue.input === 'object' && issue.input !== null;
+    if ('input' in issue && issue.input !== undefined && !wholeSection) message += `, got ${describeValue(issue.input, key)}`;
     const line = source === context.file ? context.lineOf?.(path) : undefined;
     out.push({ key, source, message, line });
   }

@@ -120,7 +120,7 @@ export function renderReference(schema: z.ZodType = ConfigSchema): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const REFERENCE_BEGIN = '<!-- reference:begin (generated from the schema by `pnpm --filter @mail/config docs`; edit the schema, not this table) -->';
+export const REFERENCE_BEGIN = '<!-- reference:begin (generated from the schema by `pnpm --filter @mail/config run docs`; edit the schema, not this table) -->';
 export const REFERENCE_END = '<!-- reference:end -->';
 
 /** `document` with the text between the reference markers replaced by the current reference. */

@@ -1,4 +1,4 @@
-// `pnpm --filter @mail/config docs`: rewrites the reference in docs/configuration.md from the schema.
+// `pnpm --filter @mail/config run docs`: rewrites the reference in docs/configuration.md from the schema.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { updateReference } from './reference.js';

@@ -13,7 +13,8 @@ export const Throttle = z
     ipLockout: z.number().int().min(1).default(30).describe('failures from one client address (an IPv6 /64) within the window that lock it out'),
     lockout: Duration.prefault('15m').describe('how long a lockout lasts; logins are refused without checking the password meanwhile'),
   })
-  .prefault({});
+  .prefault({})
+  .describe('slowing down and locking out repeated failed logins (IMAP, POP3, SMTP AUTH)');
 
 export const Auth = z
   .strictObject({
@@ -22,5 +23,6 @@ export const Auth = z
     aliasExpansionLimit: z.number().int().min(1).default(1000).describe('most addresses visited while expanding one recipient (Postfix virtual_alias_expansion_limit)'),
     throttle: Throttle,
   })
-  .prefault({});
+  .prefault({})
+  .describe('the account directory and login protection shared by smtpd, pop3d, imapd and mda');
 export type Auth = z.infer<typeof Auth>;
