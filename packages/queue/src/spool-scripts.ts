@@ -1,5 +1,5 @@
 // Lua scripts that keep the spool's reference counts and index consistent; each runs atomically in Redis.
-// KEYS are always [meta hash, data list, index sorted set] of one entry, all in the suite's hash slot.
+// KEYS are always [meta hash, data list, index sorted set, released-by set] of one entry, all in the suite's hash slot.
 
 /** Completes a put: checks every chunk arrived, writes the metadata, makes the data permanent, indexes the id.
  *  ARGV: id, size, chunks, refs, now. Returns 1, or an error when chunks are missing or the id is taken. */
@@ -13,13 +13,16 @@ redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 return 1
 `;
 
-/** Drops one reference; deletes the entry when none is left.
- *  ARGV: id. Returns the references left (0 = deleted), or -1 when the entry does not exist. */
+/** Drops one reference; deletes the entry when none is left. A holder (a job id) releases at most once.
+ *  ARGV: id, holder or ''. Returns the references left (0 = deleted), or -1 when the entry does not exist. */
 export const RELEASE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[2] ~= '' and redis.call('SADD', KEYS[4], ARGV[2]) == 0 then
+  return tonumber(redis.call('HGET', KEYS[1], 'refs'))
+end
 local refs = redis.call('HINCRBY', KEYS[1], 'refs', -1)
 if refs <= 0 then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
   redis.call('ZREM', KEYS[3], ARGV[1])
   return 0
 end
@@ -40,14 +43,14 @@ return refs
 export const SWEEP = `
 local touched = tonumber(redis.call('HGET', KEYS[1], 'touched') or '0')
 if touched > tonumber(ARGV[2]) then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `;
 
 /** Deletes an entry whatever its count (a submission that was given up), ARGV: id. Returns 1 when it existed. */
 export const DISCARD = `
-local existed = redis.call('DEL', KEYS[1], KEYS[2])
+local existed = redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if existed > 0 then return 1 end
 return 0

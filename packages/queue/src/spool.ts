@@ -50,7 +50,7 @@ export class Spool {
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1024) throw new QueueError('spool chunk size must be at least 1024 bytes');
     const commands = client as unknown as Record<string, unknown>;
     for (const [name, lua] of Object.entries(SCRIPTS)) {
-      if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys: 3, lua });
+      if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys: 4, lua });
     }
   }
 
@@ -62,6 +62,10 @@ export class Spool {
   dataKey(id: string): string {
     return `${this.prefix}:spool:${id}:data`;
   }
+  /** Key of the set of holders (job ids) that already released the entry. */
+  releasedKey(id: string): string {
+    return `${this.prefix}:spool:${id}:released`;
+  }
   /** Key of the sorted set of committed ids by creation time. */
   indexKey(): string {
     return `${this.prefix}:spool-index`;
@@ -69,7 +73,7 @@ export class Spool {
 
   private run(name: ScriptName, id: string, ...args: Array<string | number>): Promise<unknown> {
     const fn = (this.client as unknown as Record<ScriptName, ScriptFn>)[name].bind(this.client);
-    return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), id, ...args);
+    return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), this.releasedKey(id), id, ...args);
   }
 
   /**
@@ -175,9 +179,12 @@ export class Spool {
     return Readable.from(chunks(), { objectMode: false, highWaterMark: this.chunkSize });
   }
 
-  /** Drops one reference and deletes the message when it was the last. Returns the references left, or null if the entry did not exist. */
-  async release(id: string): Promise<number | null> {
-    const left = Number(await this.run('mailSpoolRelease', id));
+  /**
+   * Drops one reference and deletes the message when it was the last. With a `holder` (the releasing job's id)
+   * a repeated release by the same holder changes nothing. Returns the references left, or null if the entry did not exist.
+   */
+  async release(id: string, holder?: string): Promise<number | null> {
+    const left = Number(await this.run('mailSpoolRelease', id, holder ?? ''));
     return left < 0 ? null : left;
   }
 
@@ -194,9 +201,9 @@ export class Spool {
     return Number(await this.run('mailSpoolDiscard', id)) === 1;
   }
 
-  /** Ids of entries created at or before `cutoff` (ms), oldest first, at most `limit`. */
-  async idsOlderThan(cutoff: number, limit = 1000): Promise<string[]> {
-    return this.client.zrangebyscore(this.indexKey(), '-inf', cutoff, 'LIMIT', 0, limit);
+  /** Ids of entries created at or before `cutoff` (ms), oldest first, `limit` of them from `offset`. */
+  async idsOlderThan(cutoff: number, limit = 1000, offset = 0): Promise<string[]> {
+    return this.client.zrangebyscore(this.indexKey(), '-inf', cutoff, 'LIMIT', offset, limit);
   }
 
   /** Number of committed entries. */

@@ -172,7 +172,7 @@ export function createWorker<Q extends QueueName>(queue: Q, handler: Handler<Q>,
   worker.on('completed', (job: Job, result: CompletedResult) => {
     const p = (async () => {
       try {
-        await spool.release(result.spoolId);
+        await spool.release(result.spoolId, job.id);
         await holds.unhold(queue, job.id!);
       } catch (err) {
         log?.error({ err, jobId: job.id, spoolId: result.spoolId }, 'could not release the spool reference of a completed job (the spool sweep will)');

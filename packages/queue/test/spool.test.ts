@@ -77,6 +77,15 @@ describe('spool', () => {
     await expect(collect(spool.stream(id))).rejects.toBeInstanceOf(SpoolNotFoundError);
   });
 
+  it('counts a holder’s release once', async () => {
+    const id = await spool.put(Buffer.from('z'), { refs: 2 });
+    expect(await spool.release(id, 'job-a')).toBe(1);
+    expect(await spool.release(id, 'job-a')).toBe(1);
+    expect(await spool.exists(id)).toBe(true);
+    expect(await spool.release(id, 'job-b')).toBe(0);
+    expect(await client.exists(spool.releasedKey(id))).toBe(0);
+  });
+
   it('releases concurrently without losing a count', async () => {
     const id = await spool.put(Buffer.from('y'), { refs: 50 });
     const left = await Promise.all(Array.from({ length: 50 }, () => spool.release(id)));
