@@ -2,14 +2,9 @@
 // disabled accounts, and failed-login throttling; the SaslBackend the SASL mechanisms and USER/PASS, LOGIN use.
 import type { Account, Directory } from './directory/index.js';
 import { dummyVerify, verifyPassword } from './password/index.js';
+import type { SaslBackend } from './sasl/index.js';
 import type { LoginThrottle } from './throttle/index.js';
 
-// The SaslBackend contract of ./sasl (structurally identical), declared here until that module is in the tree.
-interface SaslBackend {
-  verifyPlain(authcid: string, password: string): Promise<string | null>;
-  storedSecret(authcid: string): Promise<{ account: string; stored: string } | null>;
-  mayActAs?(account: string, authzid: string): Promise<boolean>;
-}
 
 /** Where an attempt comes from. */
 export interface LoginContext {
