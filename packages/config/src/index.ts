@@ -7,4 +7,6 @@ export * from './paths.js';
 export * from './secrets.js';
 export * from './load.js';
 export * from './diff.js';
+export * from './format.js';
+export * from './reference.js';
 export * from './daemon.js';
