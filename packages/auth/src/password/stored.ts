@@ -112,7 +112,6 @@ export function parseStored(stored: string): StoredPassword {
   }
   const alias = ALIASES[prefix.name];
   if (!alias) throw new PasswordSchemeError('unknown-scheme', `unknown password scheme {${prefix.name}}`, prefix.name);
-  let scheme: SchemeName;
   let encoding: Encoding;
   let text = prefix.rest;
   const explicit = prefix.suffix !== undefined ? suffixEncoding(prefix.suffix, prefix.name) : undefined;
@@ -123,7 +122,7 @@ export function parseStored(stored: string): StoredPassword {
     if (!detected) throw new PasswordSchemeError('unknown-scheme', '{CRYPT} value is not a $5$, $6$, $2y$ or $argon2 string', 'CRYPT');
     return parseValue(detected, text, explicit ?? 'none', true);
   }
-  scheme = alias;
+  const scheme: SchemeName = alias;
   const layout = LAYOUT[scheme];
   if (explicit) encoding = explicit;
   else if (layout.rawLength !== undefined) encoding = text.length === layout.rawLength * 2 && /^[0-9a-fA-F]+$/.test(text) ? 'hex' : 'base64';

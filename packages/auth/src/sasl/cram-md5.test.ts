@@ -36,7 +36,7 @@ describe('CRAM-MD5', () => {
   });
 
   it('fails a wrong password, an unknown user and a scheme that cannot serve CRAM-MD5 the same way', async () => {
-    for (const users of [{ tim: '{PLAIN}other' }, {}, { tim: '{SHA256}E4CWaPtDY4Zwb2fcsFLtWEoEuhaowCoX1m00ww/O2iE=' }, { tim: '{BROKEN' }]) {
+    for (const users of [{ tim: '{PLAIN}other' }, {} as Record<string, string>, { tim: '{SHA256}E4CWaPtDY4Zwb2fcsFLtWEoEuhaowCoX1m00ww/O2iE=' }, { tim: '{BROKEN' }]) {
       const m = new CramMd5Mechanism(memoryBackend(users), opts);
       await m.start();
       expect(await m.step(RFC_RESPONSE)).toEqual({ kind: 'failure', reason: 'credentials', detail: 'wrong user or password' });
