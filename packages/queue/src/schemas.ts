@@ -4,15 +4,22 @@ import { z } from 'zod';
 /** Spool ids: 26 characters of Crockford base32 (time-sortable), see spool-id.ts. */
 export const SpoolId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a spool id (26 characters of Crockford base32)');
 
-const noControl = /^[^\x00-\x1f\x7f]*$/;
-const text = (max: number) => z.string().max(max).regex(noControl, 'no control characters');
+/** True when `s` has no C0 control character and no DEL (CR and LF above all: these strings reach headers and logs). */
+export function noControlCharacters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+const text = (max: number) => z.string().max(max).refine(noControlCharacters, 'no control characters');
 
 /** A mailbox as it appeared in MAIL FROM/RCPT TO, without angle brackets (RFC 5321 §4.5.3.1.3: a path is at most 256 octets). */
 export const Address = z
   .string()
   .min(1)
   .max(512)
-  .regex(/^[^\x00-\x1f\x7f<>]+$/, 'an address without angle brackets or control characters');
+  .refine((s) => noControlCharacters(s) && !/[<>]/.test(s), 'an address without angle brackets or control characters');
 
 /** The envelope sender; '' is the null reverse-path `<>` of bounces and auto-replies. */
 export const Sender = z.union([z.literal(''), Address]);

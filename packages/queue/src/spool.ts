@@ -164,19 +164,19 @@ export class Spool {
 
   /** The message as a stream of chunks, fetched from Redis as the consumer reads. Errors (e.g. SpoolNotFoundError) arrive as 'error'. */
   stream(id: string): Readable {
-    const self = this;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      const m = await self.meta(id);
-      let total = 0;
-      for (let i = 0; i < m.chunks; i += READ_BATCH) {
-        for (const chunk of await self.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))) {
-          total += chunk.length;
-          yield chunk;
-        }
+    return Readable.from(this.chunks(id), { objectMode: false, highWaterMark: this.chunkSize });
+  }
+
+  private async *chunks(id: string): AsyncGenerator<Buffer> {
+    const m = await this.meta(id);
+    let total = 0;
+    for (let i = 0; i < m.chunks; i += READ_BATCH) {
+      for (const chunk of await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))) {
+        total += chunk.length;
+        yield chunk;
       }
-      if (total !== m.size) throw new QueueError(`spool entry ${id} is ${total} bytes, expected ${m.size}`);
     }
-    return Readable.from(chunks(), { objectMode: false, highWaterMark: this.chunkSize });
+    if (total !== m.size) throw new QueueError(`spool entry ${id} is ${total} bytes, expected ${m.size}`);
   }
 
   /**
