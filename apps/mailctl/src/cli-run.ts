@@ -1,11 +1,21 @@
 // mailctl: the administrator's command line. One module per command group under commands/.
+import { aliasCommand } from './commands/alias.js';
+import { authCommand } from './commands/auth.js';
 import { configCommand } from './commands/config.js';
+import { domainCommand } from './commands/domain.js';
+import { pwCommand } from './commands/pw.js';
 import { upCommand } from './commands/up.js';
+import { userCommand } from './commands/user.js';
 import type { Command, Io } from './command.js';
 
 const commands = new Map<string, Command>([
   ['config', configCommand],
   ['up', upCommand],
+  ['user', userCommand],
+  ['domain', domainCommand],
+  ['alias', aliasCommand],
+  ['auth', authCommand],
+  ['pw', pwCommand],
 ]);
 
 function usage(): string {

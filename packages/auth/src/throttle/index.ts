@@ -2,12 +2,14 @@
 export {
   DEFAULT_THROTTLE,
   LoginThrottle,
+  loginThrottleFromConfig,
   throttleKeyPrefix,
   type Block,
   type FailureOutcome,
   type LoginSubject,
   type LoginThrottleOptions,
   type SubjectKind,
+  type ThrottleConfig,
   type ThrottleCheck,
   type ThrottleSettings,
 } from './throttle.js';

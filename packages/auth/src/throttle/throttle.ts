@@ -74,6 +74,19 @@ export function throttleKeyPrefix(redisPrefix: string): string {
 }
 
 /** Login names are counted case-insensitively; absurdly long ones by their digest, to bound key sizes. */
+/** Configuration keys the throttle reads (structurally a subset of @mail/config's Config). */
+export interface ThrottleConfig {
+  redis: { prefix: string };
+  auth?: { throttle?: Partial<ThrottleSettings> & { enabled?: boolean } };
+}
+
+/** The suite's throttle under `{redis.prefix}:auth`, or undefined when `auth.throttle.enabled` is false. */
+export function loginThrottleFromConfig(redis: Redis | Cluster, config: ThrottleConfig): LoginThrottle | undefined {
+  const { enabled = true, ...settings } = config.auth?.throttle ?? {};
+  if (!enabled) return undefined;
+  return new LoginThrottle(redis, { keyPrefix: throttleKeyPrefix(config.redis.prefix), settings });
+}
+
 function normalizeAccount(name: string): string {
   const n = name.trim().toLowerCase();
   return n.length > 320 ? `sha256:${createHash('sha256').update(n).digest('hex')}` : n;
