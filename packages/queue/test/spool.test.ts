@@ -102,7 +102,7 @@ describe('spool', () => {
     }
     await expect(spool.put(broken(), { refs: 1 })).rejects.toThrow('client went away');
     expect(await spool.count()).toBe(before);
-    const leftovers = await client.keys(`${spool.prefix}:spool:*:data`);
+    const [, leftovers] = await client.scan('0', 'MATCH', `${spool.prefix}:spool:*:data`, 'COUNT', 10_000);
     for (const key of leftovers) expect(await client.pttl(key)).toBe(-1);
   });
 
