@@ -79,6 +79,11 @@ describe('defaults', () => {
     expect(config.queueRunner.retrySchedule).toEqual({ first: 60_000, max: 3_600_000, giveUp: 432_000_000 });
   });
 
+  it('a section with only comments under it takes its defaults', () => {
+    const config = load('redis:\n  # url: redis://other:6379/0\nsmtpd:\n  # maxErrors: 3\nqueueRunner:\n  retrySchedule:\n');
+    expect(config).toEqual(defaults());
+  });
+
   it('reads sizes and durations with units', () => {
     const config = load('limits: { messageSize: 25M, idleTimeout: 90s, literalSize: 1048576 }\nmda: { quotaGrace: 2h }\n');
     expect(config.limits).toMatchObject({ messageSize: 26_214_400, idleTimeout: 90_000, literalSize: 1_048_576 });

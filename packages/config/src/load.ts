@@ -3,11 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
 import { applyEnv } from './env.js';
 import { ConfigError, configErrorMap, issuesFromZod, sourceOf, type LineOf } from './errors.js';
 import { resolveFilePaths } from './paths.js';
 import { ConfigSchema, type Config } from './schema/index.js';
 import { loadSecretFiles } from './secrets.js';
+import { child, unwrap } from './schema/walk.js';
 
 export interface LoadOptions {
   /** Path of the YAML file (from --config); when absent, MAIL_CONFIG, then the default file if it exists. */
@@ -99,6 +101,23 @@ export function parseConfig(raw: unknown, file?: string, origins: ReadonlyMap<st
   return result.data;
 }
 
+/**
+ * Drops sections written with nothing under them (`redis:` followed only by comments parses as null), so they
+ * take their defaults as if absent. Only sections: an empty scalar or list is still reported.
+ */
+export function dropEmptySections(value: unknown, schema: z.ZodType): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => (child(schema, i) ? dropEmptySections(v, child(schema, i)!) : v));
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  for (const [k, v] of Object.entries(record)) {
+    const sub = child(schema, k);
+    if (!sub) continue;
+    if (v === null && unwrap(sub).schema instanceof z.ZodObject) delete record[k];
+    else dropEmptySections(v, sub);
+  }
+  return value;
+}
+
 interface Gathered {
   file: string | undefined;
   raw: Record<string, unknown>;
@@ -114,7 +133,7 @@ function gather(options: LoadOptions): Gathered {
   let lineOf: LineOf | undefined;
   if (file) {
     const doc = readDocument(file, cwd);
-    raw = resolveFilePaths(doc.raw, ConfigSchema, dirname(resolve(cwd, file))) as Record<string, unknown>;
+    raw = resolveFilePaths(dropEmptySections(doc.raw, ConfigSchema), ConfigSchema, dirname(resolve(cwd, file))) as Record<string, unknown>;
     lineOf = doc.lineOf;
   }
   try {
