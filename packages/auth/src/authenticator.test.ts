@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator, type AuthLogger } from './authenticator.js';
 import { MemoryDirectory } from './directory/index.js';
 import { dummyVerify, hashPassword, verifyPassword } from './password/index.js';
+import { createMechanism } from './sasl/index.js';
 import { LoginThrottle } from './throttle/index.js';
 
 let server: TestRedis;
@@ -136,5 +137,13 @@ describe('Authenticator', () => {
     const closed = new Authenticator({ directory, throttle, throttleFailure: 'closed' });
     expect(await closed.login('alice@example.test', 'correct horse')).toEqual({ ok: false, reason: 'locked' });
     dead.disconnect();
+  });
+
+  it('serves the SASL PLAIN mechanism', async () => {
+    const { auth } = setup({ freeFailures: 100 });
+    const plain = (text: string) => createMechanism('PLAIN', auth.forClient({ remoteIp: '192.0.2.50' }), { hostname: 'mail.example.test' })!.start(Buffer.from(text));
+    expect(await plain('\0ALICE@example.test\0correct horse')).toEqual({ kind: 'success', authcid: 'Alice@example.test', authzid: 'Alice@example.test' });
+    expect(await plain('\0alice@example.test\0wrong')).toMatchObject({ kind: 'failure', reason: 'credentials' });
+    expect(await plain('\0off@example.test\0right')).toMatchObject({ kind: 'failure', reason: 'credentials' });
   });
 });
