@@ -3,9 +3,10 @@ import type { Job, Queue } from 'bullmq';
 import { openQueue } from './bull.js';
 import { JobActiveError, JobNotFoundError, QueueError } from './errors.js';
 import { Holds, type HoldRecord } from './hold.js';
-import { isQueueName, jobId, QUEUE_NAMES, queueOfJobId, type QueueName } from './names.js';
+import { isQueueName, QUEUE_NAMES, queueOfJobId, type QueueName } from './names.js';
 import { closeRedis, createRedis, keyPrefix, waitReady, type RedisClient, type RedisConfig } from './redis.js';
 import { Spool } from './spool.js';
+import { sweepSpool, type SweepResult } from './sweep.js';
 import { BULL_STATES, detail, JOB_STATES, stateOf, summarize, type JobDetail, type JobState, type JobSummary } from './summary.js';
 
 const PAGE = 200;
@@ -248,34 +249,9 @@ export class QueueAdmin {
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   }
 
-  /**
-   * Deletes spool entries older than `olderThan` ms that no unfinished job refers to: what a producer or worker
-   * that died between two steps leaves behind. Every job is created by enqueue() with an id derived from its
-   * spool id, so looking those ids up (in whatever state the job is) finds every reference. Entries created or
-   * retained after the cutoff are never deleted. Returns how many entries were checked and deleted.
-   */
-  async sweepSpool(options: { olderThan?: number } = {}): Promise<{ checked: number; deleted: number }> {
-    const cutoff = Date.now() - (options.olderThan ?? 3_600_000);
-    let checked = 0;
-    let deleted = 0;
-    for (let offset = 0; ; ) {
-      const page = await this.spool.idsOlderThan(cutoff, 1000, offset);
-      for (const spoolId of page) {
-        checked += 1;
-        if ((await this.referenced(spoolId)) || !(await this.spool.sweep(spoolId, cutoff))) offset += 1;
-        else deleted += 1;
-      }
-      if (page.length < 1000) break;
-    }
-    return { checked, deleted };
-  }
-
-  private async referenced(spoolId: string): Promise<boolean> {
-    for (const queue of QUEUE_NAMES) {
-      const job = await this.queues[queue].getJob(jobId(queue, spoolId));
-      if (job && (await job.getState()) !== 'completed') return true;
-    }
-    return false;
+  /** Deletes spool entries older than `olderThan` ms (default 1 h) that no unfinished job refers to; see sweepSpool(). */
+  async sweepSpool(options: { olderThan?: number } = {}): Promise<SweepResult> {
+    return sweepSpool(this.spool, this.queues, options.olderThan);
   }
 }
 

@@ -18,6 +18,8 @@ export type { EnqueueJobs, EnqueueResult, ProducerOptions } from './producer.js'
 export { createWorker, WORKER_DEFAULTS } from './worker.js';
 export type { Handler, JobContext, MailWorker, WorkerOptions } from './worker.js';
 export { parseQueueName, QueueAdmin } from './admin.js';
+export { DEFAULT_SWEEP_AGE, sweepSpool } from './sweep.js';
+export type { SweepResult } from './sweep.js';
 export type { AdminOptions, ListOptions } from './admin.js';
 export { JOB_STATES } from './summary.js';
 export type { JobDetail, JobState, JobSummary } from './summary.js';

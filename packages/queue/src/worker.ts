@@ -1,8 +1,8 @@
 // The consumer side (mda, queue-runner): a BullMQ worker that validates each job, hands it with the spool to a
 // handler, and turns the handler's outcome into completion (spool released), a scheduled retry, or a permanent failure.
 import type { Logger } from '@mail/log';
-import { DelayedError, UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
-import { BACKOFF_TYPE } from './bull.js';
+import { DelayedError, UnrecoverableError, Worker, type Job, type MinimalJob, type Queue } from 'bullmq';
+import { BACKOFF_TYPE, openQueue } from './bull.js';
 import { JobValidationError, SpoolNotFoundError } from './errors.js';
 import { HOLD_PARK_MS, Holds } from './hold.js';
 import { parseJob, type JobTypes, type QueueName } from './names.js';
@@ -10,6 +10,7 @@ import { done as doneOutcome, RetryLaterError, type Outcome } from './outcome.js
 import { closeRedis, createRedis, keyPrefix, type RedisClient, type RedisConfig } from './redis.js';
 import { DEFAULT_RETRY_SCHEDULE, nextRetryDelay, type RetrySchedule } from './retry.js';
 import { Spool } from './spool.js';
+import { DEFAULT_SWEEP_AGE, sweepSpool } from './sweep.js';
 
 /** What a handler gets for one attempt at one job. */
 export interface JobContext<Q extends QueueName> {
@@ -46,6 +47,10 @@ export interface WorkerOptions {
   stalledInterval?: number;
   /** A job found stalled more often than this fails for good (a message that kills its worker every time). */
   maxStalledCount?: number;
+  /** How often this worker runs the spool sweep (0: never); several workers sweeping at once is harmless. */
+  spoolSweepInterval?: number;
+  /** Only entries older than this are swept (default 1 h: longer than any producer takes between put and enqueue). */
+  spoolSweepAge?: number;
   logger?: Logger;
   connectionName?: string;
 }
@@ -59,7 +64,7 @@ export interface MailWorker {
 }
 
 /** Production defaults: a dead worker's jobs are back in waiting within about 1.5 minutes. */
-export const WORKER_DEFAULTS = { concurrency: 1, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 3 } as const;
+export const WORKER_DEFAULTS = { concurrency: 1, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 3, spoolSweepInterval: 900_000 } as const;
 
 interface CompletedResult {
   spoolId: string;
@@ -189,14 +194,39 @@ export function createWorker<Q extends QueueName>(queue: Q, handler: Handler<Q>,
   worker.on('stalled', (jobId: string) => log?.warn({ jobId }, 'job stalled (its worker died or hung); it runs again'));
   worker.on('error', (err: Error) => log?.error({ err: err.message }, 'queue worker error'));
 
+  const sweepEvery = options.spoolSweepInterval ?? WORKER_DEFAULTS.spoolSweepInterval;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+  let sweepQueues: Queue[] = [];
+  if (sweepEvery > 0) {
+    const queues = { deliver: openQueue('deliver', client, prefix), outbound: openQueue('outbound', client, prefix) };
+    const sweep = (): void => {
+      sweeping = sweepSpool(spool, queues, options.spoolSweepAge ?? DEFAULT_SWEEP_AGE)
+        .then((r) => {
+          if (r.deleted > 0) log?.warn(r, 'spool sweep deleted unreferenced messages');
+        })
+        .catch((err: unknown) => log?.warn({ err }, 'spool sweep failed'))
+        .finally(() => {
+          sweeping = undefined;
+        });
+    };
+    // Jitter, so that workers started together do not sweep together.
+    sweepTimer = setInterval(sweep, Math.round(sweepEvery * (0.75 + Math.random() / 2)));
+    sweepTimer.unref();
+    sweepQueues = Object.values(queues);
+  }
+
   return {
     queue,
     waitUntilReady: async () => {
       await worker.waitUntilReady();
     },
     close: async (force = false) => {
+      if (sweepTimer) clearInterval(sweepTimer);
+      await sweeping;
       await worker.close(force);
       await Promise.all(releases);
+      await Promise.all(sweepQueues.map((q) => q.close()));
       await closeRedis(client);
     },
   };

@@ -203,4 +203,13 @@ describe('queue administration', () => {
     expect(await producer.spool.exists(queued)).toBe(true);
     expect(await producer.spool.exists(failed)).toBe(true);
   });
+
+  it('workers sweep the spool now and then', async () => {
+    const orphan = await producer.spool.put(Buffer.from('orphan'), { refs: 1 });
+    const { spoolId: queued } = await producer.submit(Buffer.from('q'), ({ spoolId, size }) => ({ outbound: outboundJob(spoolId, size) }), { refs: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    workers.push(createWorker('deliver', async () => done(), { redis: fx.config, spoolSweepInterval: 200, spoolSweepAge: 0 }));
+    await eventually(async () => !(await producer.spool.exists(orphan)));
+    expect(await producer.spool.exists(queued)).toBe(true);
+  });
 });
