@@ -74,6 +74,9 @@ export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, c
         const fresh = /^\d+$/.test(path[i + 1]!) ? [] : {};
         (node as Record<string, unknown>)[seg] = fresh;
         node = fresh;
+        // What the variable created is its own: a problem inside it (a missing key beside the one set) is named after it.
+        const created = path.slice(0, i + 1).join('.');
+        if (!origins.has(created)) origins.set(created, source);
       } else {
         node = next;
       }

@@ -161,6 +161,7 @@ describe('errors name the file, the key and the problem', () => {
     );
     expect(errorOf('', { MAIL_SMTPD__MAXERRORS: '3' })).toBe('environment MAIL_SMTPD__MAXERRORS: smtpd.maxerrors: unknown key (did you mean smtpd.maxErrors?)');
     expect(errorOf('', { MAIL_REDIS: '{url: "redis://a", bogus: 1}' })).toBe('environment MAIL_REDIS: redis.bogus: unknown key');
+    expect(errorOf('', { MAIL_SMTPD__LISTENERS__0__PORT: '2525' })).toBe('environment MAIL_SMTPD__LISTENERS__0__PORT: smtpd.listeners.0.mode: required');
     expect(errorOf('', { MAIL_IMAPD__LISTENERS: '[{port: 143' })).toMatch(/^environment MAIL_IMAPD__LISTENERS: imapd.listeners: not a YAML value: /);
   });
 
