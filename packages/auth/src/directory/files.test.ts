@@ -1,4 +1,4 @@
-import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +76,23 @@ describe('FilesDirectory', () => {
     expect(await dir.findAccount('a@example.test')).not.toBeNull();
     await writeFile(p.users, '');
     expect(await dir.findAccount('a@example.test')).toBeNull();
+  });
+
+  it('reports each load, and keeps the last good contents when a file turns unreadable', async () => {
+    const tmp = await tempDir('mail-directory-');
+    dirs.push(tmp);
+    const p = paths(tmp.path);
+    await writeFile(p.domains, 'example.test\nbad_domain\n');
+    await writeFile(p.users, 'a@example.test:{PLAIN}x\n');
+    const loads: number[] = [];
+    const errors: unknown[] = [];
+    const dir = new FilesDirectory({ paths: p, reloadInterval: 0, onLoad: (problems) => loads.push(problems.length), onReloadError: (err) => errors.push(err) });
+    expect(await dir.findAccount('a@example.test')).not.toBeNull();
+    expect(loads).toEqual([1]);
+    await rm(p.users);
+    await mkdir(p.users); // reading a directory fails with EISDIR
+    expect(await dir.findAccount('a@example.test')).not.toBeNull();
+    expect(errors).toHaveLength(1);
   });
 
   it('checks for changes at most once per interval', async () => {

@@ -14,7 +14,7 @@ import {
   type Snapshot,
 } from './base.js';
 import { formatDomainLine, parseDomainsFile } from './domains-file.js';
-import { DirectoryError } from './errors.js';
+import { DirectoryError, type SourceProblem } from './errors.js';
 import { fileSignature, loadDirectory, readLines, type DirectoryPaths } from './load.js';
 import { formatPasswdEntry, parsePasswdFile, withEnabled, withQuota, type ExtraField } from './passwd-file.js';
 import { DEFAULT_RESOLVE_OPTIONS, type ResolveOptions } from './resolve.js';
@@ -30,6 +30,10 @@ export interface FilesDirectoryOptions {
   reloadInterval?: number;
   resolve?: Partial<ResolveOptions>;
   lock?: LockOptions;
+  /** Called after every (re)load with the lines that were skipped, so a daemon can log them. */
+  onLoad?: (problems: SourceProblem[]) => void;
+  /** Called when a reload fails and the previous contents stay in use. */
+  onReloadError?: (err: unknown) => void;
 }
 
 /** Configuration keys the file backend reads (structurally a subset of @mail/config's Config). */
@@ -59,6 +63,8 @@ export class FilesDirectory extends DirectoryBase implements WritableDirectory {
   private readonly configDomains: string[];
   private readonly reloadInterval: number;
   private readonly lockOptions: LockOptions;
+  private readonly onLoad: ((problems: SourceProblem[]) => void) | undefined;
+  private readonly onReloadError: ((err: unknown) => void) | undefined;
   private current: { snapshot: Snapshot; signatures: Map<string, string>; checkedAt: number } | undefined;
   private pending: Promise<Snapshot> | undefined;
 
@@ -68,6 +74,8 @@ export class FilesDirectory extends DirectoryBase implements WritableDirectory {
     this.configDomains = (options.configDomains ?? []).map(parseDomain);
     this.reloadInterval = options.reloadInterval ?? 1000;
     this.lockOptions = options.lock ?? {};
+    this.onLoad = options.onLoad;
+    this.onReloadError = options.onReloadError;
   }
 
   /** The lock file every writer takes, next to the user file. */
@@ -103,10 +111,12 @@ export class FilesDirectory extends DirectoryBase implements WritableDirectory {
     try {
       const loaded = await loadDirectory(this.paths, this.configDomains);
       this.current = { ...loaded, checkedAt: Date.now() };
+      this.onLoad?.([...loaded.snapshot.problems]);
       return loaded.snapshot;
     } catch (err) {
       // A daemon keeps serving the last good contents when a file turns unreadable; the first read must succeed.
       if (!c) throw err;
+      this.onReloadError?.(err);
       c.checkedAt = Date.now();
       return c.snapshot;
     }
