@@ -36,10 +36,9 @@ export function frameEvents(
   return events;
 }
 
-/** The one command unit of `line` (CRLF added when missing); literals are buffered. */
+/** The one command unit of `line` (the final CRLF is added); literals are buffered. */
 export function unitOf(line: string | Buffer): CommandUnit {
-  let wire = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
-  if (!wire.subarray(-2).equals(Buffer.from('\r\n'))) wire = Buffer.concat([wire, Buffer.from('\r\n')]);
+  const wire = Buffer.concat([typeof line === 'string' ? Buffer.from(line, 'utf8') : line, Buffer.from('\r\n')]);
   const events = frameEvents(wire, { maxLineLength: 1 << 20, maxCommandSize: 1 << 22 });
   const commands = events.filter((e) => e.type === 'command');
   if (commands.length !== 1 || commands[0]?.type !== 'command') throw new Error(`expected one command from ${JSON.stringify(line)}`);

@@ -31,6 +31,7 @@ const FLAG_KEYS = new Set([
 ]);
 const STRING_KEYS = new Set(['BCC', 'BODY', 'CC', 'FROM', 'SUBJECT', 'TEXT', 'TO']);
 const DATE_KEYS = new Set(['BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTON', 'SENTSINCE']);
+const OTHER_KEYS = new Set(['KEYWORD', 'UNKEYWORD', 'HEADER', 'LARGER', 'SMALLER', 'OLDER', 'YOUNGER', 'UID', 'NOT', 'OR', 'MODSEQ']);
 
 /** SEARCH [SP RETURN SP "(" [return-opt *(SP return-opt)] ")"] SP [CHARSET SP astring SP] search-key *(SP search-key). */
 export function parseSearch(r: Reader, tag: string, uid: boolean): Command {
@@ -93,6 +94,7 @@ function readKey(r: Reader, decode: Decode): SearchKey {
     if (first >= 0 && isSequenceSetChar(first) && first !== 0x2c && first !== 0x3a) return { key: 'SEQ', set: r.sequenceSet() };
     const key = r.keyword('search key');
     if (FLAG_KEYS.has(key)) return { key } as SearchKey;
+    if (!STRING_KEYS.has(key) && !DATE_KEYS.has(key) && !OTHER_KEYS.has(key)) r.fail('Unknown search key');
     r.sp();
     if (STRING_KEYS.has(key)) return { key, value: decode(r.astringBytes('search string')) } as SearchKey;
     if (DATE_KEYS.has(key)) return { key, date: readDate(r) } as SearchKey;
