@@ -1,0 +1,177 @@
+// One Maildir folder as a MailFolder: snapshot with \Recent, status, read, flags and expunge (copy, move and append live in folder-transfer.ts).
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  AppendOptions,
+  AppendResult,
+  CopyResult,
+  ExpungeResult,
+  FlagMode,
+  FolderSnapshot,
+  FolderStatus,
+  MailFolder,
+  MessageSource,
+  ReadRange,
+  ReadResult,
+  SetFlagsResult,
+} from './api.js';
+import { isErrno, MailboxNotFoundError, MessageNotFoundError } from './errors.js';
+import { withFlags } from './filename.js';
+import { parseFlags } from './flags.js';
+import { updateFlags } from './folder-flags.js';
+import type { FolderIndex } from './folder-index.js';
+import { fsyncDir } from './fsutil.js';
+import { appendMessage, transferMessages } from './folder-transfer.js';
+import { changeOf, statusOf, toMessageInfo, type FolderRef, type StoreServices } from './internal.js';
+import { withKey } from './mutex.js';
+import type { ModseqLine } from './modseq.js';
+
+export class MaildirFolder implements MailFolder {
+  readonly account: string;
+  readonly name: string;
+  readonly index: FolderIndex;
+
+  constructor(
+    readonly ref: FolderRef,
+    private readonly services: StoreServices,
+  ) {
+    this.account = ref.account;
+    this.name = ref.name;
+    this.index = services.index(ref.root, ref.path);
+  }
+
+  /** Runs `fn` serialized with every other operation on this folder in this process, after a sync. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return withKey(`folder:${this.ref.path}`, async () => {
+      try {
+        await this.index.sync();
+        return await fn();
+      } catch (err) {
+        if (err instanceof MailboxNotFoundError && err.mailbox === this.ref.path) {
+          this.services.dropIndex(this.ref.path);
+          throw new MailboxNotFoundError(this.name);
+        }
+        throw err;
+      }
+    });
+  }
+
+  async status(): Promise<FolderStatus> {
+    return this.exclusive(async () => statusOf(this.index));
+  }
+
+  async snapshot(options: { takeRecent?: boolean } = {}): Promise<FolderSnapshot> {
+    return this.exclusive(async () => {
+      const recentUids: number[] = [];
+      if (options.takeRecent) {
+        for (const rec of this.index.messages()) {
+          if (rec.dir !== 'new') continue;
+          const name = withFlags(rec.filename, '');
+          try {
+            await rename(join(this.ref.path, 'new', rec.filename), join(this.ref.path, 'cur', name));
+          } catch (err) {
+            if (isErrno(err, 'ENOENT')) continue; // another session took it first (or it is gone)
+            throw err;
+          }
+          this.index.noteMoved(rec.base, 'cur', name);
+          recentUids.push(rec.uid);
+        }
+        if (recentUids.length > 0) this.index.applyNoted();
+      }
+      const messages = this.index.messages().map((rec) => toMessageInfo(this.index, rec));
+      return { ...statusOf(this.index), recent: recentUids.length, messages, recentUids };
+    });
+  }
+
+  async read(uid: number, range: ReadRange = {}): Promise<ReadResult> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const rec = await withKey(`folder:${this.ref.path}`, async () => {
+        if (attempt > 0) this.index.invalidate();
+        await this.index.sync();
+        return this.index.get(uid);
+      });
+      if (!rec) break;
+      let handle;
+      try {
+        handle = await open(join(this.ref.path, rec.dir, rec.filename), 'r');
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) continue; // renamed by a flag change or moved to cur/: look again
+        throw err;
+      }
+      const size = Number((await handle.stat()).size);
+      const start = Math.max(0, Math.min(range.start ?? 0, size));
+      const end = Math.max(start, Math.min(range.end ?? size, size));
+      if (end === start) {
+        await handle.close();
+        const { Readable } = await import('node:stream');
+        return { size, stream: Readable.from([]) };
+      }
+      return { size, stream: handle.createReadStream({ start, end: end - 1 }) };
+    }
+    throw new MessageNotFoundError(this.name, uid);
+  }
+
+  async setFlags(uids: readonly number[], mode: FlagMode, flags: readonly string[], options: { unchangedSince?: number } = {}): Promise<SetFlagsResult> {
+    const set = parseFlags(flags);
+    const result = await this.exclusive(() => this.index.locked(() => updateFlags(this.index, uids, mode, set, options.unchangedSince)));
+    const change = result.updated.length > 0
+      ? changeOf(this.ref, this.index, 'flags', result.updated.map((s) => s.uid), { flags: result.updated })
+      : null;
+    if (change) this.services.publish(change);
+    return { ...result, change };
+  }
+
+  async expunge(uids: readonly number[], options: { onlyDeleted?: boolean } = {}): Promise<ExpungeResult> {
+    let bytes = 0;
+    const expunged = await this.exclusive(() =>
+      this.index.locked(async () => {
+        const done: number[] = [];
+        const remove = async (uid: number): Promise<boolean> => {
+          const rec = this.index.get(uid);
+          if (!rec) return true;
+          if (options.onlyDeleted && !rec.letters.includes('T')) return true;
+          try {
+            await unlink(join(this.ref.path, rec.dir, rec.filename));
+          } catch (err) {
+            if (isErrno(err, 'ENOENT')) return false;
+            throw err;
+          }
+          this.index.noteRemoved(rec.base);
+          bytes += rec.size;
+          done.push(uid);
+          return true;
+        };
+        const retry: number[] = [];
+        for (const uid of [...uids].sort((a, b) => a - b)) if (!(await remove(uid))) retry.push(uid);
+        if (retry.length > 0) {
+          await this.index.rescan();
+          for (const uid of retry) await remove(uid);
+        }
+        if (done.length === 0) return done;
+        const modseq = this.index.modseqLog.highest + 1;
+        await this.index.modseqLog.append(done.map((uid): ModseqLine => ({ kind: 'expunge', uid, modseq })));
+        await Promise.all([fsyncDir(join(this.ref.path, 'cur')), fsyncDir(join(this.ref.path, 'new'))]);
+        this.index.applyNoted();
+        return done.sort((a, b) => a - b);
+      }),
+    );
+    if (expunged.length === 0) return { expunged, change: null };
+    await this.services.quota(this.ref.root).add(-bytes, -expunged.length);
+    const change = changeOf(this.ref, this.index, 'expunge', expunged);
+    this.services.publish(change);
+    return { expunged, change };
+  }
+
+  async copy(uids: readonly number[], destination: string): Promise<CopyResult> {
+    return transferMessages(this, uids, destination, 'copy', this.services);
+  }
+
+  async move(uids: readonly number[], destination: string): Promise<CopyResult> {
+    return transferMessages(this, uids, destination, 'move', this.services);
+  }
+
+  async append(message: MessageSource, options: AppendOptions = {}): Promise<AppendResult> {
+    const stored = await appendMessage(this, message, options, this.services, { enforceQuota: true });
+    return { uid: stored.uid, uidValidity: stored.uidValidity, change: stored.change };
+  }
+}

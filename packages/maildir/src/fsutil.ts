@@ -1,0 +1,102 @@
+// Small file-system helpers with the durability rules Maildir needs: fsync of files and directories, atomic replace.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, link, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isErrno } from './errors.js';
+
+/** Flushes a directory's entries (after a create, link, rename or unlink in it). */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    // Some file systems refuse fsync on directories; the data itself was synced already.
+    if (!isErrno(err, 'EINVAL', 'EISDIR', 'EBADF', 'EPERM')) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `content` to a temporary file beside `path`, syncs it and renames it over `path`. */
+export async function atomicWriteFile(path: string, content: string | Uint8Array, options: { mode?: number; syncDir?: boolean } = {}): Promise<void> {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', options.mode ?? 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  if (options.syncDir !== false) await fsyncDir(dirname(path));
+}
+
+/** Appends one buffer in a single write with O_APPEND, optionally syncing the data. */
+export async function appendDurably(path: string, content: string, sync: boolean): Promise<void> {
+  const handle = await open(path, 'a', 0o600);
+  try {
+    await handle.write(content);
+    if (sync) await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** stat() that returns null for a missing file. */
+export async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
+    throw err;
+  }
+}
+
+/** unlink() that ignores a missing file; true when something was removed. */
+export async function unlinkIfExists(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
+/**
+ * Moves a finished file into place without ever replacing an existing one: link() then unlink() as
+ * qmail does (EEXIST reports a name clash), falling back to rename() where hard links are unsupported.
+ */
+export async function publishFile(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (err) {
+    if (!isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS')) throw err;
+    if (await statOrNull(to)) throw Object.assign(new Error(`EEXIST: file already exists, ${to}`), { code: 'EEXIST' });
+    await rename(from, to);
+    return;
+  }
+  await unlink(from);
+}
+
+/** A hard link of `from` at `to`, or a full copy where hard links do not work (another file system). */
+export async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (err) {
+    if (!isErrno(err, 'EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS')) throw err;
+    await copyFile(from, to, constants.COPYFILE_EXCL);
+    const st = await stat(from);
+    await utimes(to, st.atime, st.mtime);
+  }
+}

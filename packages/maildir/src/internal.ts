@@ -1,0 +1,91 @@
+// What folders and mailboxes of the Maildir store share: the store's services and record → API conversions.
+import type { ChangeRecord, FlagState, FolderStatus, MessageInfo } from './api.js';
+import { FORWARDED_KEYWORD, hasPassed, keywordLettersOf, systemFlagsOf } from './flags.js';
+import type { FolderIndex, MessageRecord } from './folder-index.js';
+import type { HierarchySeparator } from './folder-names.js';
+import type { MaildirQuota, QuotaLimits } from './quota.js';
+
+/** Services the Maildir store gives to its mailboxes and folders. */
+export interface StoreServices {
+  readonly separator: HierarchySeparator;
+  readonly lockStaleMs: number;
+  /** The shared scan cache of a folder directory. */
+  index(root: string, path: string): FolderIndex;
+  /** Forgets the scan cache of a folder directory (deleted or renamed). */
+  dropIndex(path: string): void;
+  quota(root: string): MaildirQuota;
+  limits(account: string): Promise<QuotaLimits | undefined>;
+  publish(change: ChangeRecord): void;
+  /** Validates a folder name of an account and locates it; MailboxNotFoundError when it does not exist. */
+  resolve(account: string, root: string, name: string): Promise<FolderRef>;
+  /** A handle on a located folder. */
+  open(ref: FolderRef): FolderHandle;
+}
+
+/** What operations that span folders need from a folder. */
+export interface FolderHandle {
+  readonly ref: FolderRef;
+  readonly index: FolderIndex;
+  /** Runs `fn` serialized with other operations on the folder in this process, after a sync. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** A folder located on disk. */
+export interface FolderRef {
+  account: string;
+  root: string;
+  name: string;
+  path: string;
+}
+
+/** Keyword names of a record, with the Maildir "P" letter shown as $Forwarded. */
+export function keywordsOf(index: FolderIndex, rec: MessageRecord): string[] {
+  const names = index.keywords.namesOf(keywordLettersOf(rec.letters));
+  if (hasPassed(rec.letters) && !names.some((n) => n.toLowerCase() === FORWARDED_KEYWORD.toLowerCase())) names.push(FORWARDED_KEYWORD);
+  return names;
+}
+
+export function toMessageInfo(index: FolderIndex, rec: MessageRecord): MessageInfo {
+  return {
+    uid: rec.uid,
+    flags: systemFlagsOf(rec.letters),
+    keywords: keywordsOf(index, rec),
+    size: rec.size,
+    vsize: rec.vsize,
+    internalDate: rec.internalDate,
+    modseq: rec.modseq,
+  };
+}
+
+export function toFlagState(index: FolderIndex, rec: MessageRecord): FlagState {
+  return { uid: rec.uid, flags: systemFlagsOf(rec.letters), keywords: keywordsOf(index, rec), modseq: rec.modseq };
+}
+
+/** Counts for STATUS / SELECT from the index (after a sync). */
+export function statusOf(index: FolderIndex): FolderStatus {
+  let unseen = 0;
+  let recent = 0;
+  let size = 0;
+  const messages = index.messages();
+  for (const rec of messages) {
+    if (!rec.letters.includes('S')) unseen++;
+    if (rec.dir === 'new') recent++;
+    size += rec.size;
+  }
+  return { uidValidity: index.uidValidity, uidNext: index.uidNext, exists: messages.length, unseen, recent, highestModseq: index.highestModseq, size };
+}
+
+/** A change record stamped with the folder's current UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ. */
+export function changeOf(ref: FolderRef, index: FolderIndex, kind: ChangeRecord['kind'], uids: number[], extra: Partial<ChangeRecord> = {}): ChangeRecord {
+  return {
+    account: ref.account,
+    folder: ref.name,
+    kind,
+    uids,
+    modseq: index.highestModseq,
+    uidValidity: index.uidValidity,
+    uidNext: index.uidNext,
+    time: Date.now(),
+    ...extra,
+  };
+}

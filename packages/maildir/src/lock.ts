@@ -1,0 +1,208 @@
+// Dovecot-compatible dot-locks: "<file>.lock" created with O_EXCL holding "<pid>:<host>", with Dovecot's stale-lock rules.
+import { open, lstat, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { isErrno, LockTimeoutError } from './errors.js';
+import { lockKey } from './mutex.js';
+
+export interface DotlockOptions {
+  /**
+   * A lock is taken over when neither it nor the file it protects changed for this long
+   * (Dovecot: 120 s for dovecot-uidlist and dovecot-keywords, 30 s for subscriptions).
+   */
+  staleMs?: number;
+  /** Give up waiting after this long; defaults to staleMs + 2 s like Dovecot. */
+  timeoutMs?: number;
+  /** Host name written into the lock; defaults to the system host name, as Dovecot's my_hostname. */
+  hostname?: string;
+}
+
+/** Locks younger than this are not checked for a dead owner (Dovecot's STALE_PID_CHECK_SECS). */
+const PID_CHECK_AGE_MS = 2000;
+const MIN_WAIT_MS = 5;
+const MAX_WAIT_MS = 250;
+
+export interface Dotlock {
+  /** The protected file. */
+  readonly path: string;
+  /** The lock file: path + ".lock". */
+  readonly lockPath: string;
+  /** Refreshes the lock's time stamp so that others do not think it stale during a long operation. */
+  touch(): Promise<void>;
+  /** Removes the lock if it is still ours. Returns false when someone had overridden it meanwhile. */
+  release(): Promise<boolean>;
+  /** Writes `content` into the lock file, syncs it and renames it over the protected file (Dovecot's file_dotlock_replace). */
+  replace(content: string | Uint8Array): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return !isErrno(err, 'ESRCH');
+  }
+}
+
+/** Parses lock file contents "<pid>:<host>"; null when it does not have that shape. */
+export function parseLockOwner(text: string): { pid: number; host: string } | null {
+  const line = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const colon = line.indexOf(':');
+  if (colon <= 0) return null;
+  const pid = Number(line.slice(0, colon));
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return { pid, host: line.slice(colon + 1) };
+}
+
+/**
+ * Takes the dot-lock of `path`. Within this process callers queue on an in-memory mutex first, so the
+ * file lock is only ever contended between processes (or hosts sharing the volume). A lock whose owner
+ * is a dead process on this host is taken over at once; any other lock when neither it nor the
+ * protected file changed for `staleMs`.
+ */
+export async function acquireDotlock(path: string, options: DotlockOptions = {}): Promise<Dotlock> {
+  const lockPath = `${path}.lock`;
+  const staleMs = options.staleMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? staleMs + 2000;
+  const host = options.hostname ?? hostname();
+  const releaseKey = await lockKey(`dotlock:${lockPath}`);
+  try {
+    const handle = await createLock(path, lockPath, host, staleMs, timeoutMs);
+    return makeLock(path, lockPath, handle, releaseKey);
+  } catch (err) {
+    releaseKey();
+    throw err;
+  }
+}
+
+/** Runs `fn` while holding the dot-lock of `path`. */
+export async function withDotlock<T>(path: string, options: DotlockOptions, fn: (lock: Dotlock) => Promise<T>): Promise<T> {
+  const lock = await acquireDotlock(path, options);
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function createLock(path: string, lockPath: string, host: string, staleMs: number, timeoutMs: number): Promise<FileHandle> {
+  const started = Date.now();
+  let wait = MIN_WAIT_MS + Math.random() * MIN_WAIT_MS;
+  let lockSig = '';
+  let fileSig = '';
+  let lastChange = 0;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o666);
+      try {
+        await handle.write(`${process.pid}:${host}`);
+      } catch {
+        await handle.truncate(0).catch(() => undefined);
+      }
+      return handle;
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    }
+    let st;
+    try {
+      st = await lstat(lockPath);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue;
+      throw err;
+    }
+    const now = Date.now();
+    const sig = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    if (sig !== lockSig) {
+      lastChange = Math.max(lastChange, lockSig === '' ? Math.min(now, Math.max(st.mtimeMs, st.ctimeMs)) : now);
+      lockSig = sig;
+    }
+    if (now - st.mtimeMs >= PID_CHECK_AGE_MS) {
+      const owner = parseLockOwner(await readFile(lockPath, 'utf8').catch(() => ''));
+      // Same pid as ours while our own mutex is held by us: a leftover of an earlier process that had our pid.
+      if (owner && owner.host === host && (owner.pid === process.pid || !alive(owner.pid))) {
+        await override(lockPath, st.ino);
+        continue;
+      }
+    }
+    if (now - lastChange > staleMs) {
+      try {
+        const fst = await stat(path);
+        const fsig = `${fst.ino}:${fst.size}:${fst.mtimeMs}`;
+        if (fsig !== fileSig) {
+          lastChange = Math.max(lastChange, fileSig === '' ? Math.min(now, fst.mtimeMs) : now);
+          fileSig = fsig;
+        }
+      } catch (err) {
+        if (!isErrno(err, 'ENOENT')) throw err;
+      }
+      if (now - lastChange > staleMs) {
+        await override(lockPath, st.ino);
+        continue;
+      }
+    }
+    if (now - started >= timeoutMs) throw new LockTimeoutError(lockPath, timeoutMs);
+    await sleep(wait);
+    wait = Math.min(wait * 1.5, MAX_WAIT_MS);
+  }
+}
+
+/** Removes a stale lock if it is still the one we judged, then pauses so a racing overrider cannot remove the next owner's lock. */
+async function override(lockPath: string, ino: number): Promise<void> {
+  try {
+    const st = await lstat(lockPath);
+    if (st.ino === ino) await unlink(lockPath);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+  }
+  await sleep(10 + Math.random() * 40);
+}
+
+function makeLock(path: string, lockPath: string, handle: FileHandle, releaseKey: () => void): Dotlock {
+  let done = false;
+  const finish = async (): Promise<void> => {
+    done = true;
+    await handle.close().catch(() => undefined);
+    releaseKey();
+  };
+  return {
+    path,
+    lockPath,
+    async touch() {
+      if (done) return;
+      const now = new Date();
+      await handle.utimes(now, now);
+    },
+    async release() {
+      if (done) return true;
+      let ours = false;
+      try {
+        const [mine, current] = await Promise.all([handle.stat(), lstat(lockPath)]);
+        ours = mine.ino === current.ino && mine.dev === current.dev;
+        if (ours) await unlink(lockPath);
+      } catch (err) {
+        if (!isErrno(err, 'ENOENT')) {
+          await finish();
+          throw err;
+        }
+      }
+      await finish();
+      return ours;
+    },
+    async replace(content) {
+      if (done) throw new Error(`lock ${lockPath} already released`);
+      try {
+        const data = typeof content === 'string' ? Buffer.from(content) : content;
+        await handle.truncate(0);
+        await handle.write(data, 0, data.length, 0);
+        await handle.sync();
+        await rename(lockPath, path);
+      } catch (err) {
+        await unlink(lockPath).catch(() => undefined);
+        throw err;
+      } finally {
+        await finish();
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Writing a message (buffer, string or stream) to a new file while counting its size and its size with CRLF line endings.
+import { open } from 'node:fs/promises';
+import type { MessageSource } from './api.js';
+import { unlinkIfExists } from './fsutil.js';
+
+export interface WrittenMessage {
+  size: number;
+  /** Size with every bare LF counted as CRLF (IMAP RFC822.SIZE, POP3 sizes, Dovecot's W=). */
+  vsize: number;
+}
+
+/** Counts the extra bytes CRLF conversion adds: LFs not preceded by CR. `prevCr` says whether the previous chunk ended in CR. */
+export function bareLfCount(chunk: Uint8Array, prevCr: boolean): number {
+  let count = 0;
+  let idx = chunk.indexOf(0x0a);
+  while (idx >= 0) {
+    const before = idx === 0 ? prevCr : chunk[idx - 1] === 0x0d;
+    if (!before) count++;
+    idx = chunk.indexOf(0x0a, idx + 1);
+  }
+  return count;
+}
+
+async function* chunksOf(source: MessageSource): AsyncIterable<Uint8Array> {
+  if (typeof source === 'string') {
+    yield Buffer.from(source, 'utf8');
+  } else if (source instanceof Uint8Array) {
+    yield source;
+  } else {
+    for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    }
+  }
+}
+
+/**
+ * Writes `source` to `path` (which must not exist: O_EXCL), fsyncs it and returns its sizes.
+ * `maxSize` aborts oversized input; the partial file is removed on any failure.
+ */
+export async function writeMessageFile(path: string, source: MessageSource, options: { maxSize?: number; mode?: number } = {}): Promise<WrittenMessage> {
+  const handle = await open(path, 'wx', options.mode ?? 0o600);
+  let size = 0;
+  let extra = 0;
+  let prevCr = false;
+  try {
+    for await (const chunk of chunksOf(source)) {
+      if (chunk.length === 0) continue;
+      size += chunk.length;
+      if (options.maxSize !== undefined && size > options.maxSize) throw new RangeError(`message larger than ${options.maxSize} bytes`);
+      extra += bareLfCount(chunk, prevCr);
+      prevCr = chunk[chunk.length - 1] === 0x0d;
+      let offset = 0;
+      while (offset < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+        offset += bytesWritten;
+      }
+    }
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlinkIfExists(path).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  return { size, vsize: size + extra };
+}

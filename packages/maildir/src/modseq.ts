@@ -1,0 +1,157 @@
+// mailsuite-modseq: a per-folder append-only log of CONDSTORE mod-sequences, internal dates and last seen flags.
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { appendDurably, fsyncDir } from './fsutil.js';
+import { LineFollower } from './line-file.js';
+
+export const MODSEQ_NAME = 'mailsuite-modseq';
+const MAGIC = 'mailsuite-modseq 1';
+
+export interface ModseqEntry {
+  modseq: number;
+  /** Internal date in milliseconds. */
+  internalDate: number;
+  /** Flag letters the message had when this mod-sequence was given (to notice changes made by others). */
+  letters: string;
+  /** Sizes of a message whose file name has no ",S=" / ",W=" (learned once, so no file is read again). */
+  size?: number;
+  vsize?: number;
+}
+
+/** One log line: a message state, or the expunge of a UID. */
+export type ModseqLine = ({ kind: 'set'; uid: number } & ModseqEntry) | { kind: 'expunge'; uid: number; modseq: number };
+
+/** Formats one line: "<uid> <modseq> <internal date ms> <letters or -> [<size> <vsize>]" or "- <uid> <modseq>". */
+export function formatModseqLine(line: ModseqLine): string {
+  if (line.kind === 'expunge') return `- ${line.uid} ${line.modseq}\n`;
+  const sizes = line.size !== undefined && line.vsize !== undefined ? ` ${line.size} ${line.vsize}` : '';
+  return `${line.uid} ${line.modseq} ${Math.round(line.internalDate)} ${line.letters || '-'}${sizes}\n`;
+}
+
+/** Parses one line; null for anything malformed (a torn or foreign line is ignored, never fatal). */
+export function parseModseqLine(text: string): ModseqLine | null {
+  const parts = text.split(' ');
+  const num = (s: string | undefined): number => (s !== undefined && /^\d{1,16}$/.test(s) ? Number(s) : NaN);
+  if (parts[0] === '-' && parts.length === 3) {
+    const uid = num(parts[1]);
+    const modseq = num(parts[2]);
+    return Number.isFinite(uid) && Number.isFinite(modseq) && uid > 0 ? { kind: 'expunge', uid, modseq } : null;
+  }
+  if (parts.length !== 4 && parts.length !== 6) return null;
+  const uid = num(parts[0]);
+  const modseq = num(parts[1]);
+  const internalDate = num(parts[2]);
+  const letters = parts[3] === '-' ? '' : (parts[3] as string);
+  if (!Number.isFinite(uid) || uid <= 0 || !Number.isFinite(modseq) || modseq <= 0 || !Number.isFinite(internalDate)) return null;
+  if (!/^[\x21-\x2b\x2d-\x7e]*$/.test(letters)) return null;
+  const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters };
+  if (parts.length === 6) {
+    const size = num(parts[4]);
+    const vsize = num(parts[5]);
+    if (!Number.isFinite(size) || !Number.isFinite(vsize)) return null;
+    line.size = size;
+    line.vsize = vsize;
+  }
+  return line;
+}
+
+/**
+ * The folder's mod-sequence log. Writers hold the folder's dovecot-uidlist lock, read the tail first,
+ * then append with a single write and fdatasync; the log is compacted by rewrite + rename.
+ */
+export class ModseqLog {
+  readonly path: string;
+  /** UIDVALIDITY the log belongs to; a log of another UIDVALIDITY is discarded. */
+  uidValidity = 0;
+  highest = 0;
+  private entries = new Map<number, ModseqEntry>();
+  private lineCount = 0;
+  private readonly follower: LineFollower;
+
+  constructor(dir: string) {
+    this.path = join(dir, MODSEQ_NAME);
+    this.follower = new LineFollower(this.path);
+  }
+
+  get(uid: number): ModseqEntry | undefined {
+    return this.entries.get(uid);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Reads new lines; returns true when anything changed. */
+  async refresh(): Promise<boolean> {
+    const batch = await this.follower.read();
+    if (!batch) return false;
+    if (batch.reset) {
+      this.entries.clear();
+      this.highest = 0;
+      this.lineCount = 0;
+      this.uidValidity = 0;
+      const m = batch.header ? /^mailsuite-modseq 1 V(\d+) H(\d+)$/.exec(batch.header) : null;
+      if (m) {
+        this.uidValidity = Number(m[1]);
+        this.highest = Number(m[2]);
+      }
+    }
+    for (const text of batch.lines) this.apply(parseModseqLine(text));
+    return true;
+  }
+
+  private apply(line: ModseqLine | null): void {
+    if (!line) return;
+    this.lineCount++;
+    if (line.modseq > this.highest) this.highest = line.modseq;
+    if (line.kind === 'expunge') this.entries.delete(line.uid);
+    else {
+      const { kind: _kind, uid, ...entry } = line;
+      this.entries.set(uid, entry);
+    }
+  }
+
+  /** Appends lines (under the folder lock, after refresh()). */
+  async append(lines: ModseqLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await appendDurably(this.path, lines.map(formatModseqLine).join(''), true);
+    await this.refresh();
+  }
+
+  /** True when dead lines outnumber live ones enough to be worth a rewrite. */
+  wantsCompaction(): boolean {
+    return this.lineCount > 2 * this.entries.size + 1000;
+  }
+
+  /**
+   * Writes a fresh log (under the folder lock): for a new UIDVALIDITY (empty, starting at `highest`)
+   * or to compact, keeping only `keep` UIDs when given. HIGHESTMODSEQ never goes backwards.
+   */
+  async rewrite(uidValidity: number, keep?: ReadonlySet<number>): Promise<void> {
+    const sameValidity = uidValidity === this.uidValidity;
+    let text = `${MAGIC} V${uidValidity} H${this.highest}\n`;
+    if (sameValidity) {
+      for (const [uid, e] of [...this.entries].sort((a, b) => a[0] - b[0])) {
+        if (keep && !keep.has(uid)) continue;
+        text += formatModseqLine({ kind: 'set', uid, ...e });
+      }
+    }
+    const tmp = join(dirname(this.path), `${basename(this.path)}.tmp`);
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(tmp, this.path);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+    await fsyncDir(dirname(this.path));
+    this.follower.forget();
+    await this.refresh();
+  }
+}
