@@ -22,6 +22,8 @@ export interface ListOptions {
 export interface AdminOptions {
   redis: RedisConfig;
   connection?: RedisClient;
+  /** Shown in CLIENT LIST; needs the ACL right to run CLIENT SETNAME. */
+  connectionName?: string;
 }
 
 export class QueueAdmin {
@@ -40,7 +42,7 @@ export class QueueAdmin {
   }
 
   static async open(options: AdminOptions): Promise<QueueAdmin> {
-    const client = options.connection ?? createRedis(options.redis, { role: 'producer', connectionName: 'mailctl' });
+    const client = options.connection ?? createRedis(options.redis, { role: 'producer', connectionName: options.connectionName });
     if (!options.connection) client.on('error', () => undefined);
     try {
       await waitReady(client);

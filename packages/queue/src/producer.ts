@@ -30,6 +30,7 @@ export class Producer {
   readonly prefix: string;
   private readonly flows: FlowProducer;
   private readonly queues: Record<QueueName, Queue>;
+  private closed = false;
 
   private constructor(
     readonly client: RedisClient,
@@ -66,6 +67,7 @@ export class Producer {
    * or give up with spool.discard()). Throws JobValidationError or EnqueueError.
    */
   async enqueue(jobs: EnqueueJobs): Promise<EnqueueResult> {
+    if (this.closed) throw new QueueError('the producer is closed');
     const validated = QUEUE_NAMES.flatMap((queue) => {
       const input = jobs[queue];
       return input === undefined ? [] : [{ queue, data: parseJob(queue, input) as JobTypes[QueueName] }];
@@ -112,7 +114,9 @@ export class Producer {
 
   /**
    * Spools a message and enqueues the jobs `build` makes for it (given the spool id and size), with one spool
-   * reference per job. When enqueueing fails the spool entry is discarded, so nothing is left behind.
+   * reference per job. When enqueueing fails the spool entry is discarded, so nothing is left behind; except
+   * when Redis may have queued the jobs after all (EnqueueError.uncertain): then the entry stays, a possible
+   * duplicate delivery being better than a job without its message (the spool sweep removes it if unused).
    */
   async submit(
     source: Buffer | Readable | AsyncIterable<Buffer | Uint8Array | string>,
@@ -127,12 +131,15 @@ export class Producer {
       if (count !== options.refs) throw new QueueError(`submit: ${count} jobs built for ${options.refs} spool references`);
       return { spoolId, size, ...(await this.enqueue(jobs)) };
     } catch (err) {
+      if (err instanceof EnqueueError && err.uncertain) throw err;
       await this.spool.discard(spoolId).catch((e: unknown) => this.logger?.error({ err: e, spoolId }, 'could not discard a spool entry'));
       throw err;
     }
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.flows.close();
     await Promise.all(Object.values(this.queues).map((q) => q.close()));
     if (this.ownsClient) await closeRedis(this.client);

@@ -133,6 +133,31 @@ describe('queue administration', () => {
     expect((await admin.counts()).deliver.held).toBe(0);
   });
 
+  it('holds a job being processed once its current attempt is over', async () => {
+    const a = await message('a');
+    let runs = 0;
+    let finish: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      worker(async () => {
+        runs += 1;
+        if (runs > 1) return done();
+        resolve();
+        await new Promise<void>((r) => (finish = r));
+        return retryLater('try again', 50);
+      });
+    });
+    await started;
+    expect(await admin.hold(jobId('deliver', a))).toBe('active');
+    expect(await state(jobId('deliver', a))).toBe('active');
+    finish();
+    await eventually(async () => (await state(jobId('deliver', a))) === 'held');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(runs).toBe(1);
+    await admin.release(jobId('deliver', a));
+    await eventually(() => runs === 2);
+    await eventually(async () => !(await producer.spool.exists(a)));
+  });
+
   it('flushes: every delayed job runs now', async () => {
     const a = await message('a');
     const ran: number[] = [];
