@@ -21,10 +21,18 @@ function noAppImports(self) {
             message: 'Apps never import apps and packages never import apps: move shared code into packages/.',
           },
           {
-            group: ['**/apps/**', '../../apps/**'],
+            group: ['**/apps/**', '../../apps/**', ...apps.filter((a) => a !== self).flatMap((a) => [`**/${a}/src/**`, `**/${a}/dist/**`])],
             message: 'Do not reach into apps/ by path.',
           },
         ],
+      },
+    ],
+    // no-restricted-imports does not see import(): the same boundary for dynamic imports.
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: `ImportExpression > Literal[value=/^@mail\\/(${apps.filter((a) => a !== self).join('|')})(\\/|$)/]`,
+        message: 'Apps never import apps and packages never import apps: move shared code into packages/.',
       },
     ],
   };

@@ -49,9 +49,25 @@ describe('import boundaries', () => {
     expect(errors[0]).toMatch(NOT_BY_PATH);
   });
 
-  // Not caught by no-restricted-imports as configured: a sibling path without "apps/" in it, and dynamic import().
-  it.todo("apps/smtpd/src: import from '../../imapd/src/main.js' is an error");
-  it.todo("packages/maildir/src: await import('@mail/smtpd') is an error");
+  it.each([
+    ['apps/smtpd/src/boundary-sample.ts', "import { start } from '../../imapd/src/main.js';\nexport { start };\n"],
+    ['apps/mda/test/boundary-sample.test.ts', "import { start } from '../../smtpd/dist/main.js';\nexport { start };\n"],
+  ])('%s: reaching into a sibling app by relative path is an error', async (path, code) => {
+    const errors = await boundaryErrors(path, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(NOT_BY_PATH);
+  });
+
+  it.each([
+    ['packages/maildir/src/boundary-sample.ts', "export const m = await import('@mail/smtpd');\n"],
+    ['apps/pop3d/src/boundary-sample.ts', "export const m = await import('@mail/imapd/main');\n"],
+  ])('%s: a dynamic import of an app is an error', async (path, code) => {
+    const filePath = join(REPO, path);
+    const [result] = await eslint.lintText(code, { filePath });
+    const errors = (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(NEVER_APPS);
+  });
 
   it.each([
     // Apps and packages import packages.
