@@ -55,6 +55,16 @@ export function parseAddress(text: string): ParsedAddress {
   return { local: parts.local, domain, address: `${parts.local}@${domain}` };
 }
 
+/**
+ * Parses an address that is to be written as the first word of a line of the user file or the virtual map:
+ * a local part starting with '#' is valid mail syntax but would read back as a comment.
+ */
+export function parseStorableAddress(text: string): ParsedAddress {
+  const parsed = parseAddress(text);
+  if (parsed.local.startsWith('#')) throw new DirectoryError('INVALID_ADDRESS', `'${text}': a local part starting with '#' cannot be stored (it would read as a comment)`);
+  return parsed;
+}
+
 /** Parses a domain name; throws INVALID_ADDRESS. */
 export function parseDomain(text: string): string {
   const domain = normalizeDomain(text);

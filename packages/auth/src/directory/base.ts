@@ -1,6 +1,6 @@
 // What every directory backend shares: the read side of the Directory interface over an in-memory snapshot,
 // and the checks a write must pass before a backend stores it.
-import { addressKey, normalizeDomain, parseAddress, parseDomain, splitAddress } from './address.js';
+import { addressKey, normalizeDomain, parseAddress, parseDomain, parseStorableAddress, splitAddress } from './address.js';
 import { DirectoryError, type SourceProblem } from './errors.js';
 import { resolveAddress, type DirectoryData, type ResolveOptions } from './resolve.js';
 import type { Account, AliasEntry, Directory, Domain, DomainKind, NewAccount, Quota, Resolution } from './types.js';
@@ -93,7 +93,7 @@ export function checkPasswordHash(hash: string): string {
 
 /** Validates a new account against the current contents; returns its canonical address. */
 export function checkNewAccount(s: Snapshot, input: NewAccount): string {
-  const parsed = parseAddress(input.address);
+  const parsed = parseStorableAddress(input.address);
   if (parsed.local.includes('/')) throw new DirectoryError('INVALID_ADDRESS', `'${input.address}': a local part cannot contain '/'`);
   const kind = s.domains.get(parsed.domain)?.kind;
   if (kind !== 'local') {
@@ -128,7 +128,7 @@ export function checkAliasSource(s: Snapshot, source: string): { pattern: string
     domain = parseDomain(text.slice(1));
     pattern = `@${domain}`;
   } else {
-    const parsed = parseAddress(text);
+    const parsed = parseStorableAddress(text);
     domain = parsed.domain;
     pattern = parsed.address;
   }

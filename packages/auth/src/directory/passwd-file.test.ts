@@ -63,6 +63,7 @@ describe('parsePasswdFile', () => {
     const [entry] = parsePasswdFile([line], 'f').entries;
     expect(formatPasswdEntry(entry!)).toBe(line);
     expect(() => formatPasswdEntry({ ...entry!, gecos: 'a:b' })).toThrow(/cannot contain/);
+    expect(() => formatPasswdEntry({ ...entry!, user: '#a@b.test' })).toThrow(/cannot start/);
   });
 });
 

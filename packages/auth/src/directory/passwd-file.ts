@@ -80,6 +80,7 @@ export function formatPasswdEntry(e: Omit<PasswdEntry, 'line'>): string {
   for (const f of plain) {
     if (/[:\n\r\0]/.test(f)) throw new DirectoryError('INVALID_VALUE', `a passwd-file field cannot contain ':' or a line break: '${f}'`);
   }
+  if (e.user.startsWith('#') || /^\s/.test(e.user)) throw new DirectoryError('INVALID_VALUE', `a user name cannot start with '#' or a blank: '${e.user}'`);
   for (const [k, v] of e.extra) {
     if (/[\s=]/.test(k) || (v !== undefined && /\s/.test(v))) throw new DirectoryError('INVALID_VALUE', `an extra field cannot contain blanks: '${k}'`);
   }

@@ -64,6 +64,12 @@ describe('resolveAddress', () => {
     expect(short(d, address)).toEqual(expected);
   });
 
+  it('applies local aliases to local domains only', () => {
+    const dd = data({ local: ['ex.test'], alias: ['al.test'], accounts: ['bob@ex.test'], aliases: { postmaster: ['bob'] } });
+    expect(short(dd, 'postmaster@al.test')).toEqual({ local: [], remote: [], unknown: ['postmaster@al.test'] });
+    expect(short(dd, 'postmaster@ex.test')).toEqual({ local: ['bob@ex.test'], remote: [], unknown: [] });
+  });
+
   it('does not propagate extensions when told not to', () => {
     expect(short(d, 'sales+q@ex.test', { propagateExtension: false })).toEqual({ local: ['bob@ex.test'], remote: ['out@remote.test'], unknown: [] });
   });

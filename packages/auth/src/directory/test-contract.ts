@@ -49,6 +49,7 @@ export function directoryContract(name: string, fixture: ContractFixture): void 
       expect(await code(d.addAccount({ address: 'a..b@config.test', passwordHash: HASH }))).toBe('INVALID_ADDRESS');
       expect(await code(d.addAccount({ address: 'a:b@config.test', passwordHash: HASH }))).toBe('INVALID_ADDRESS');
       expect(await code(d.addAccount({ address: 'x@bad_domain', passwordHash: HASH }))).toBe('INVALID_ADDRESS');
+      expect(await code(d.addAccount({ address: '#x@config.test', passwordHash: HASH }))).toBe('INVALID_ADDRESS');
       expect(await code(d.addAccount({ address: 'x@elsewhere.test', passwordHash: HASH }))).toBe('UNKNOWN_DOMAIN');
       expect(await code(d.addAccount({ address: 'x@lists.test', passwordHash: HASH }))).toBe('UNKNOWN_DOMAIN');
       expect(await code(d.addAccount({ address: 'x@config.test', passwordHash: 'has space' }))).toBe('INVALID_VALUE');
@@ -105,6 +106,7 @@ export function directoryContract(name: string, fixture: ContractFixture): void 
       await d.addAlias('@config.test', ['catch@config.test']);
       expect(await code(d.addAlias('x@unknown.test', ['a@config.test']))).toBe('UNKNOWN_DOMAIN');
       expect(await code(d.addAlias('x@config.test', []))).toBe('INVALID_VALUE');
+      expect(await code(d.addAlias('#x@config.test', ['a@config.test']))).toBe('INVALID_ADDRESS');
       expect(await code(d.addAlias('x@config.test', ['not an address']))).toBe('INVALID_ADDRESS');
       const aliases = await d.listAliases();
       expect(aliases).toContainEqual({ source: 'Sales@config.test', targets: ['a@config.test', 'b@remote.example', 'c@config.test'], map: 'virtual' });
