@@ -1,9 +1,10 @@
-// The "subscriptions" file in Dovecot's version 2 format: "V\t2\n\n", then one folder per line with levels separated by tabs.
+// The "subscriptions" file in Dovecot's version 2 format: "V\t2\n\n", then one folder per line, levels in modified UTF-7 separated by tabs.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from './errors.js';
 import type { HierarchySeparator } from './folder-names.js';
 import { acquireDotlock } from './lock.js';
+import { decodeMutf7, encodeMutf7 } from './mutf7.js';
 
 export const SUBSCRIPTIONS_NAME = 'subscriptions';
 const V2_HEADER = 'V\t2\n\n';
@@ -33,23 +34,32 @@ export function tabUnescape(text: string): string {
   return out;
 }
 
-/** Parses the file into folder names written with `separator`; version 1 files hold one name per line as is. */
+/** A level as Dovecot stores it: modified UTF-7; text that is not valid modified UTF-7 is taken as it is. */
+function decodeLevel(level: string): string {
+  try {
+    return decodeMutf7(level);
+  } catch {
+    return level;
+  }
+}
+
+/** Parses the file into folder names written with `separator`; version 1 files hold one storage name per line. */
 export function parseSubscriptions(text: string, separator: HierarchySeparator): string[] {
   const v2 = text.startsWith(V2_HEADER);
   const body = v2 ? text.slice(V2_HEADER.length) : text;
   const out: string[] = [];
   for (const line of body.split('\n')) {
     if (line.length === 0) continue;
-    // Version 1 lines use the storage separator ".", which is the client separator only in "." mode.
-    out.push(v2 ? line.split('\t').map(tabUnescape).join(separator) : separator === '.' ? line : line.split('.').join(separator));
+    const levels = v2 ? line.split('\t').map(tabUnescape) : line.split('.');
+    out.push(levels.map(decodeLevel).join(separator));
   }
   return out;
 }
 
-/** Formats names (written with `separator`) as a version 2 file. */
+/** Formats names (written with `separator`) as a version 2 file, as Dovecot writes it. */
 export function formatSubscriptions(names: readonly string[], separator: HierarchySeparator): string {
   let out = V2_HEADER;
-  for (const name of names) out += `${name.split(separator).map(tabEscape).join('\t')}\n`;
+  for (const name of names) out += `${name.split(separator).map((l) => tabEscape(encodeMutf7(l))).join('\t')}\n`;
   return out;
 }
 
