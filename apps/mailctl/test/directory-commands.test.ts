@@ -110,6 +110,7 @@ describe('mailctl user', () => {
     for (const [address, code] of [
       ['not-an-address', 65],
       ['a..b@config.test', 65],
+      ['#x@config.test', 65],
       ['x@unknown.test', 68],
       ['x@lists.test', 68],
     ] as const) {

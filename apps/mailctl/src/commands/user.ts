@@ -1,6 +1,6 @@
 // mailctl user add|del|passwd|quota|enable|disable|list|show: accounts in the user file (Dovecot passwd-file).
 // Passwords come from a no-echo prompt or the first line of standard input, never from the command line.
-import { hashPassword, parseAddress, type Account, type FilesDirectory } from '@mail/auth';
+import { hashPassword, parseStorableAddress, type Account, type FilesDirectory } from '@mail/auth';
 import { takeFlag, takeOption, type Command } from '../command.js';
 import {
   CommandError,
@@ -79,7 +79,7 @@ export const userCommand: Command = {
           const address = single(args, USAGE.add);
           const bytes = quotaArg === undefined ? undefined : parseQuota(quotaArg);
           // Refuse what addAccount would refuse before asking for a password.
-          const { domain } = parseAddress(address);
+          const { domain } = parseStorableAddress(address);
           if ((await dir.domainKind(domain)) !== 'local') throw new CommandError(Exit.noHost, `${domain} is not a local domain (mailctl domain add ${domain})`);
           if (await dir.findAccount(address)) throw new CommandError(Exit.cantCreate, `account ${address} exists already`);
           const passwordHash = await hashPassword(await readNewPassword(io, fromStdin));
