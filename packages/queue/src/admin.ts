@@ -10,6 +10,8 @@ import { sweepSpool, type SweepResult } from './sweep.js';
 import { BULL_STATES, detail, JOB_STATES, stateOf, summarize, type JobDetail, type JobState, type JobSummary } from './summary.js';
 
 const PAGE = 200;
+/** Names BullMQ gives its own keys beside the job hashes (`{mail}:deliver:wait`, ...). */
+const BULL_KEY_NAMES = new Set(['wait', 'paused', 'meta', 'id', 'delayed', 'active', 'completed', 'failed', 'prioritized', 'pc', 'marker', 'events', 'stalled', 'stalled-check', 'limiter', 'de', 'repeat', 'waiting-children', 'metrics']);
 /** Delayed-set scores are the run time in ms shifted left by 12 bits (BullMQ 5). */
 const DELAY_SCORE_SHIFT = 0x1000;
 
@@ -131,9 +133,18 @@ export class QueueAdmin {
 
   /** A job with its queue, found by id (the id's suffix names the queue; other ids are looked up in both). */
   private async find(id: string): Promise<{ queue: QueueName; job: Job }> {
+    // Job ids name Redis keys: only the characters ids are made of, and none of BullMQ's own key names.
+    if (!/^[0-9A-Za-z_-]{1,128}$/.test(id) || BULL_KEY_NAMES.has(id)) throw new JobNotFoundError(id);
     const candidates = queueOfJobId(id) ? [queueOfJobId(id)!] : QUEUE_NAMES;
     for (const queue of candidates) {
-      const job = await this.queues[queue].getJob(id);
+      let job: Job | undefined;
+      try {
+        job = await this.queues[queue].getJob(id);
+      } catch (err) {
+        // An id that names one of BullMQ's own keys ("wait", "meta", ...) is no job.
+        if (/WRONGTYPE/.test((err as Error).message)) continue;
+        throw err;
+      }
       if (job) return { queue, job };
     }
     throw new JobNotFoundError(id);

@@ -9,6 +9,8 @@ import { COMMIT, DISCARD, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
 export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 /** A put that dies half way leaves data that expires after this long (its id was never handed out). */
 const PENDING_TTL_MS = 3_600_000;
+/** Chunks written at once while storing. */
+const WRITE_WINDOW = 4;
 /** Chunks fetched per LRANGE while reading. */
 const READ_BATCH = 4;
 
@@ -89,9 +91,25 @@ export class Spool {
     let chunks = 0;
     let pending: Buffer[] = [];
     let pendingLength = 0;
+    // Up to WRITE_WINDOW chunks in flight: commands on one connection arrive in order, and the commit
+    // checks the chunk count, so a chunk written twice (a resend after a reconnect) fails the put cleanly.
+    const inFlight = new Set<Promise<void>>();
+    let writeError: unknown;
     const flush = async (chunk: Buffer): Promise<void> => {
-      await this.client.multi().rpush(data, chunk).pexpire(data, PENDING_TTL_MS).exec().then(checkExec);
       chunks += 1;
+      const p = this.client
+        .multi()
+        .rpush(data, chunk)
+        .pexpire(data, PENDING_TTL_MS)
+        .exec()
+        .then(checkExec)
+        .catch((err: unknown) => {
+          writeError ??= err;
+        });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= WRITE_WINDOW) await Promise.race(inFlight);
+      if (writeError) throw writeError;
     };
     try {
       const input: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array> =
@@ -114,9 +132,12 @@ export class Spool {
         }
       }
       if (pendingLength > 0) await flush(Buffer.concat(pending, pendingLength));
+      await Promise.all(inFlight);
+      if (writeError) throw writeError;
       await this.run('mailSpoolCommit', id, size, chunks, options.refs, Date.now());
       return id;
     } catch (err) {
+      await Promise.all(inFlight);
       await this.client.del(data).catch(() => undefined);
       if (source instanceof Readable && !source.destroyed) source.destroy();
       throw err;

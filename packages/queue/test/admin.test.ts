@@ -84,6 +84,9 @@ describe('queue administration', () => {
     await raw.close();
     expect((await admin.get('odd-job'))?.invalid).toMatch(/^v: /);
     expect(await admin.get('no-such-job-d')).toBeUndefined();
+    expect(await admin.get('wait')).toBeUndefined();
+    await expect(admin.delete('meta')).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(admin.delete('x:wait')).rejects.toBeInstanceOf(JobNotFoundError);
   });
 
   it('holds a job so no worker runs it until it is released', async () => {
