@@ -94,6 +94,8 @@ export interface SaslClient {
   ip: string;
   tls: boolean;
   loopback: boolean;
+  /** Plaintext mechanisms may be offered without TLS (configuration). */
+  allowInsecure: boolean;
 }
 
 /** The SASL mechanisms a connection may use. */
