@@ -1,0 +1,13 @@
+import { tempDir } from '@mail/testing';
+import { MaildirStore } from '../src/store.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('MaildirStore', async (options = {}) => {
+  const dir = await tempDir('maildir-contract-');
+  const store = new MaildirStore({
+    location: `${dir.path}/%d/%n/Maildir`,
+    ...(options.quota ? { quota: options.quota } : {}),
+    ...(options.separator ? { separator: options.separator } : {}),
+  });
+  return { store, cleanup: () => dir.cleanup() };
+});

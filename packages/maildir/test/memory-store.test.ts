@@ -1,0 +1,7 @@
+import { MemoryStore } from '../src/memory-store.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('MemoryStore', async (options = {}) => ({
+  store: new MemoryStore({ ...(options.quota ? { quota: options.quota } : {}), ...(options.separator ? { separator: options.separator } : {}) }),
+  cleanup: async () => undefined,
+}));
