@@ -1,0 +1,129 @@
+// Behaviour only the Maildir store has: state on disk across processes, changes made by other programs, the scan cache, crash windows.
+import { readdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempDir, type TempDir } from '@mail/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dedupeHash } from '../src/dedupe.js';
+import { MaildirStore } from '../src/store.js';
+
+const BOB = 'bob@example.test';
+
+describe('MaildirStore on disk', () => {
+  let dir: TempDir;
+  let root: string;
+  const open = (): MaildirStore => new MaildirStore({ location: `${dir.path}/%d/%n/Maildir` });
+
+  beforeEach(async () => {
+    dir = await tempDir('maildir-disk-');
+    root = join(dir.path, 'example.test', 'bob', 'Maildir');
+  });
+  afterEach(() => dir.cleanup());
+
+  it('writes the Dovecot layout: uidlist v3, names with S= and W=, keywords file, maildirfolder', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'Subject: a\n\nx\n');
+    const mb = await store.openMailbox(BOB);
+    await mb.createFolder('Sent');
+    await (await mb.folder('INBOX')).setFlags([1], 'add', ['\\Seen', 'Work']);
+    const uidlist = await readFile(join(root, 'dovecot-uidlist'), 'utf8');
+    expect(uidlist).toMatch(/^3 V\d+ N1 G[0-9a-f]{32}\n1 :\d+\.M\d+P\d+Q\d+\.[^,]+,S=14,W=17\n$/);
+    expect(await readdir(join(root, 'cur'))).toEqual([expect.stringMatching(/,S=14,W=17:2,Sa$/)]);
+    expect(await readFile(join(root, 'dovecot-keywords'), 'utf8')).toBe('0 Work\n');
+    expect(await readdir(join(root, '.Sent'))).toEqual(expect.arrayContaining(['cur', 'new', 'tmp', 'maildirfolder']));
+    await store.close();
+  });
+
+  it('keeps UIDs, flags, internal dates and mod-sequences for a new process', async () => {
+    const first = open();
+    await first.deliver(BOB, 'INBOX', 'a');
+    await first.deliver(BOB, 'INBOX', 'b', { internalDate: 1_600_000_000_000 });
+    const inbox1 = await (await first.openMailbox(BOB)).folder('INBOX');
+    await inbox1.setFlags([2], 'add', ['\\Flagged']);
+    const before = await inbox1.snapshot();
+    await first.close();
+    const second = open();
+    const after = await (await (await second.openMailbox(BOB)).folder('INBOX')).snapshot();
+    expect(after.messages).toEqual(before.messages);
+    expect([after.uidValidity, after.highestModseq, after.uidNext]).toEqual([before.uidValidity, before.highestModseq, before.uidNext]);
+    expect(after.messages[1]?.internalDate).toBe(1_600_000_000_000);
+    await second.close();
+  });
+
+  it('picks up changes other programs make: new files, flag renames, deletions', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'a');
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    const s1 = await inbox.snapshot();
+    await writeFile(join(root, 'new', '1700000000.M1P1.otherhost'), 'Subject: foreign\n\nno sizes in the name\n');
+    const [name] = await readdir(join(root, 'new')).then((n) => n.filter((x) => x.includes(',S=')));
+    await rename(join(root, 'new', name as string), join(root, 'cur', `${name}:2,RS`));
+    const s2 = await inbox.snapshot();
+    expect(s2.messages.map((m) => [m.uid, m.flags, m.size, m.vsize])).toEqual([
+      [1, ['\\Answered', '\\Seen'], 1, 1],
+      [2, [], 39, 42],
+    ]);
+    expect(s2.messages[0]?.modseq).toBeGreaterThan(s1.messages[0]?.modseq as number);
+    expect(s2.highestModseq).toBeGreaterThan(s1.highestModseq);
+    await unlink(join(root, 'new', '1700000000.M1P1.otherhost'));
+    const s3 = await inbox.snapshot();
+    expect(s3.messages.map((m) => m.uid)).toEqual([1]);
+    await store.close();
+  });
+
+  it('does not read the directories again while their mtimes stay the same', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'a');
+    const old = new Date(Date.now() - 60_000);
+    for (const d of ['new', 'cur']) await utimes(join(root, d), old, old);
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    expect((await inbox.snapshot()).exists).toBe(1);
+    await writeFile(join(root, 'cur', '1700000000.M2P2.elsewhere,S=1,W=1:2,'), 'b');
+    await utimes(join(root, 'cur'), old, old);
+    expect((await inbox.snapshot()).exists).toBe(1);
+    await utimes(join(root, 'cur'), new Date(), new Date());
+    expect((await inbox.snapshot()).exists).toBe(2);
+    await store.close();
+  });
+
+  it('rebuilds a corrupt dovecot-uidlist with a new UIDVALIDITY, as Dovecot does', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'a');
+    await store.deliver(BOB, 'INBOX', 'b');
+    const before = await (await (await store.openMailbox(BOB)).folder('INBOX')).status();
+    await store.close();
+    await writeFile(join(root, 'dovecot-uidlist'), 'garbage\n');
+    const again = open();
+    const after = await (await (await again.openMailbox(BOB)).folder('INBOX')).snapshot();
+    expect(after.uidValidity).not.toBe(before.uidValidity);
+    expect(after.messages.map((m) => m.uid)).toEqual([1, 2]);
+    await again.close();
+  });
+
+  it('completes a delivery whose earlier attempt crashed before publishing, and not one that crashed after', async () => {
+    const store = open();
+    const mb = await store.openMailbox(BOB);
+    // Crash after "P" but before the link into new/: no file exists.
+    await writeFile(join(root, 'mailsuite-dedupe'), `P ${dedupeHash('job-1:bob')} - 1700000000.M1P1Q1.host,S=1,W=1 ${Math.floor(Date.now() / 1000)}\n`);
+    expect(await store.deliver(BOB, 'INBOX', 'a', { dedupeKey: 'job-1:bob' })).toMatchObject({ status: 'delivered', uid: 1 });
+    // Crash after the link but before "D": the file is there.
+    const [existing] = await readdir(join(root, 'new'));
+    await writeFile(join(root, 'mailsuite-dedupe'), `P ${dedupeHash('job-2:bob')} - ${existing} ${Math.floor(Date.now() / 1000)}\n`, { flag: 'a' });
+    expect(await store.deliver(BOB, 'INBOX', 'a', { dedupeKey: 'job-2:bob' })).toEqual({ status: 'duplicate', folder: 'INBOX', uid: 1 });
+    expect((await (await mb.folder('INBOX')).status()).exists).toBe(1);
+    await store.close();
+  });
+
+  it('removes the message file and records the quota when a folder is deleted', async () => {
+    const store = new MaildirStore({ location: `${dir.path}/%d/%n/Maildir`, quota: () => ({ storage: 1000 }) });
+    const mb = await store.openMailbox(BOB);
+    await mb.createFolder('Tmpfolder');
+    await store.deliver(BOB, 'Tmpfolder', 'x'.repeat(100));
+    await store.deliver(BOB, 'INBOX', 'y'.repeat(10));
+    expect(await store.quota(BOB)).toMatchObject({ storage: 110, messages: 2 });
+    await mb.deleteFolder('Tmpfolder');
+    expect(await store.quota(BOB)).toMatchObject({ storage: 10, messages: 1 });
+    expect((await readdir(root)).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(await readFile(join(root, 'maildirsize'), 'utf8')).toMatch(/^1000S\n/);
+    await store.close();
+  });
+});
