@@ -80,7 +80,8 @@ export interface Envelope {
   messageId: NString;
 }
 
-export type BodyParams = readonly (readonly [string, NString])[] | null;
+/** Attribute/value pairs (RFC 9051 body-fld-param); null or empty is NIL. */
+export type BodyParams = readonly (readonly [string, string | Uint8Array])[] | null;
 
 export interface BodyDisposition {
   type: string;
