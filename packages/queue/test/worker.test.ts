@@ -61,6 +61,30 @@ describe('enqueue and work', () => {
     await eventually(async () => !(await producer.spool.exists(spoolId)));
   });
 
+  it('shares the work between several workers, each job handled once', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => producer.submit(Buffer.from(`message ${i}`), ({ spoolId, size }) => ({ deliver: deliverJob(spoolId, size) }), { refs: 1 }).then((r) => r.spoolId)),
+    );
+    const handled = new Map<string, number>();
+    const byWorker = [0, 0, 0];
+    for (const n of [0, 1, 2]) {
+      const w = createWorker(
+        'deliver',
+        async (job) => {
+          handled.set(job.data.spoolId, (handled.get(job.data.spoolId) ?? 0) + 1);
+          byWorker[n]! += 1;
+          await new Promise((r) => setTimeout(r, 5));
+        },
+        { redis: fx.config, concurrency: 4 },
+      );
+      workers.push(w);
+    }
+    await eventually(async () => (await producer.spool.count()) === 0 || ids.every((id) => handled.has(id)));
+    await eventually(async () => (await Promise.all(ids.map((id) => producer.spool.exists(id)))).every((e) => !e));
+    expect(ids.map((id) => handled.get(id))).toEqual(ids.map(() => 1));
+    expect(byWorker.filter((n) => n > 0).length).toBeGreaterThan(1);
+  });
+
   it('is idempotent: repeating an enqueue adds nothing', async () => {
     const spoolId = await producer.spool.put(Buffer.from('x'), { refs: 2 });
     const jobs = { deliver: deliverJob(spoolId, 1), outbound: outboundJob(spoolId, 1) };
