@@ -22,5 +22,5 @@ export { DEFAULT_SWEEP_AGE, sweepSpool } from './sweep.js';
 export type { SweepResult } from './sweep.js';
 export type { AdminOptions, ListOptions } from './admin.js';
 export { JOB_STATES } from './summary.js';
-export type { JobDetail, JobState, JobSummary } from './summary.js';
+export type { JobDetail, JobState, JobSummary, RecipientSummary } from './summary.js';
 export type { HoldRecord } from './hold.js';

@@ -23,6 +23,13 @@ export function stateOf(bullState: string): Exclude<JobState, 'held'> | undefine
   return undefined;
 }
 
+export interface RecipientSummary {
+  address: string;
+  status?: string;
+  attempts?: number;
+  lastError?: string;
+}
+
 export interface JobSummary {
   id: string;
   queue: QueueName;
@@ -32,8 +39,8 @@ export interface JobSummary {
   spoolId?: string;
   size?: number;
   sender?: string;
-  /** Recipient addresses; outbound recipients carry their delivery status after a space ("a@b deferred"). */
-  recipients: string[];
+  /** Recipients; outbound ones with their delivery state. */
+  recipients: RecipientSummary[];
   messageId?: string;
   /** Attempts that ended in a (temporary or permanent) failure. */
   attempts: number;
@@ -56,10 +63,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export function summarize(queue: QueueName, job: Job, state: JobState, extra: { nextAttemptAt?: Date; held?: HoldRecord } = {}): JobSummary {
   const data = (job.data ?? {}) as Record<string, unknown>;
   const recipients = Array.isArray(data.recipients)
-    ? data.recipients.map((r: unknown) => {
+    ? data.recipients.map((r: unknown): RecipientSummary => {
         const rec = (r ?? {}) as Record<string, unknown>;
-        const address = str(rec.address) ?? '?';
-        return queue === 'outbound' && str(rec.status) ? `${address} ${String(rec.status)}` : address;
+        const out: RecipientSummary = { address: str(rec.address) ?? '?' };
+        const status = str(rec.status);
+        if (status) out.status = status;
+        if (typeof rec.attempts === 'number') out.attempts = rec.attempts;
+        const lastError = str(rec.lastError);
+        if (lastError) out.lastError = lastError;
+        return out;
       })
     : [];
   const summary: JobSummary = {

@@ -56,14 +56,14 @@ describe('queue administration', () => {
     const all = await admin.list();
     const byId = new Map(all.map((j) => [j.id, j]));
     expect(all).toHaveLength(5);
-    expect(byId.get(jobId('deliver', failing))).toMatchObject({ queue: 'deliver', state: 'failed', lastError: '554 5.7.1 rejected by policy', attempts: 1, size: 7, sender: 'alice@example.org', recipients: ['bob@example.test'] });
+    expect(byId.get(jobId('deliver', failing))).toMatchObject({ queue: 'deliver', state: 'failed', lastError: '554 5.7.1 rejected by policy', attempts: 1, size: 7, sender: 'alice@example.org', recipients: [{ address: 'bob@example.test' }] });
     const d = byId.get(jobId('deliver', deferred))!;
     expect(d).toMatchObject({ state: 'delayed', lastError: '452 4.2.2 mailbox full', attempts: 1 });
     // The asked-for hour is cut to the give-up time, ten minutes after arrival.
     expect(d.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 500_000);
     expect(d.nextAttemptAt!.getTime()).toBeLessThanOrEqual(d.arrival.getTime() + 600_000 + 1000);
     expect(byId.get(jobId('deliver', waiting))).toMatchObject({ state: 'waiting', spoolId: waiting, messageId: '<1@example.org>' });
-    expect(byId.get(jobId('outbound', waiting))).toMatchObject({ queue: 'outbound', state: 'waiting', recipients: ['carol@example.net pending'] });
+    expect(byId.get(jobId('outbound', waiting))).toMatchObject({ queue: 'outbound', state: 'waiting', recipients: [{ address: 'carol@example.net', status: 'pending', attempts: 0 }] });
     expect(byId.get(jobId('deliver', held))).toMatchObject({ state: 'held', held: { reason: 'suspicious' } });
     expect(byId.get(jobId('deliver', held))!.arrival.getTime()).toBeLessThanOrEqual(Date.now());
 
