@@ -52,6 +52,8 @@ export type FramerErrorCode =
   | 'LINE_TOO_LONG'
   /** A literal is larger than the limit (or a {n+} larger than the non-synchronising limit). */
   | 'LITERAL_TOO_BIG'
+  /** The lines and literals of one command outgrew maxCommandSize. */
+  | 'COMMAND_TOO_BIG'
   /** The client sent more than the framer is willing to read and throw away; the connection must close. */
   | 'DISCARD_LIMIT';
 

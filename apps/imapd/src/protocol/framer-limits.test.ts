@@ -70,9 +70,9 @@ describe('framer: line length', () => {
     expect(framer.closed).toBe(true);
   });
 
-  it('limits a line that follows literals by what is left of the command buffer', () => {
-    const events = frameEvents(`A1 LOGIN {40}\r\n${'u'.repeat(40)} ${'p'.repeat(40)}\r\nA2 NOOP\r\n`, { maxCommandSize: 64 });
-    expect(summary(events)).toEqual(['literal 40', 'LINE_TOO_LONG A1', 'A2 NOOP']);
+  it('applies the line limit to lines that follow literals', () => {
+    const events = frameEvents(`A1 LOGIN {4}\r\nuser ${'p'.repeat(100)}\r\nA2 NOOP\r\n`, limits);
+    expect(summary(events)).toEqual(['literal 4', 'LINE_TOO_LONG A1', 'A2 NOOP']);
   });
 
   it('applies the limit to plain lines too', () => {
@@ -118,6 +118,28 @@ describe('framer: literal size', () => {
 
   it('treats absurd sizes as too big', () => {
     expect(summary(frameEvents(`A1 APPEND INBOX {${'9'.repeat(40)}}\r\nA2 NOOP\r\n`))).toEqual(['LITERAL_TOO_BIG A1', 'A2 NOOP']);
+  });
+});
+
+describe('framer: command size', () => {
+  it('tells the session which literals still fit in the command buffer', () => {
+    const framer = new Framer({ maxCommandSize: 200 });
+    framer.push(Buffer.from(`A1 LOGIN {100}\r\n${'u'.repeat(100)} {100}\r\n`));
+    expect(framer.next()).toMatchObject({ type: 'literal', literal: { size: 100, bufferable: true } });
+    framer.accept('buffer');
+    expect(framer.next()).toMatchObject({ type: 'literal', literal: { size: 100, bufferable: false } });
+  });
+
+  it('stops a command made of many empty literals', () => {
+    const wire = `A1 APPEND INBOX {0+}\r\n${' {0+}\r\n'.repeat(500)}\r\nA2 NOOP\r\n`;
+    const events = frameEvents(wire, { maxCommandSize: 4096 }, () => 'stream');
+    const summarised = summary(events).filter((e) => e !== 'literal-end' && e !== 'literal 0');
+    expect(summarised).toEqual(['COMMAND_TOO_BIG A1', 'A2 NOOP']);
+  });
+
+  it('counts streamed literals against the command only by their lines', () => {
+    const events = frameEvents(`A1 APPEND INBOX {5000}\r\n${'m'.repeat(5000)} {5000}\r\n${'n'.repeat(5000)}\r\n`, { maxCommandSize: 200 }, () => 'stream');
+    expect(summary(events).at(-1)).toBe('A1 APPEND INBOX | |');
   });
 });
 

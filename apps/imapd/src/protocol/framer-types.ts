@@ -6,7 +6,10 @@ export interface FramerLimits {
   maxLineLength: number;
   /** Largest literal accepted at all, streamed or buffered (config limits.literalSize). */
   maxLiteralSize: number;
-  /** Most octets of one command held in memory: its lines plus the literals the session buffers. */
+  /**
+   * Most octets of one command held in memory: its lines, the literals the session buffers and a small charge per
+   * literal; the last line of a command counts against maxLineLength only.
+   */
   maxCommandSize: number;
   /** Largest {n+}: Infinity with LITERAL+, 4096 with LITERAL- (RFC 7888) or IMAP4rev2 alone (RFC 9051 §4.3). */
   maxNonSyncLiteral: number;

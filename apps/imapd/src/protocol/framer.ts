@@ -8,6 +8,12 @@ import { commandHead, literalMarker } from './line.js';
 export { DEFAULT_FRAMER_LIMITS };
 export type { CommandUnit, FramerEvent, FramerLimits, LiteralAnnouncement, UnitLiteral };
 
+/**
+ * What each literal costs against maxCommandSize besides its line and octets, so that a command made of many
+ * empty literals cannot grow without bound.
+ */
+const LITERAL_OVERHEAD = 32;
+
 /** Bytes of a discarded line kept to see whether it ended in a literal marker. */
 const TAIL = 64;
 
@@ -174,7 +180,7 @@ export class Framer {
 
   /** Reads lines of command text until one yields an event; null when it needs more input. */
   private readLine(): FramerEvent | null {
-    const limit = Math.min(this.limits.maxLineLength - 1, this.limits.maxCommandSize - this.buffered);
+    const limit = this.limits.maxLineLength - 1;
     for (;;) {
       const chunk = this.chunks[0];
       if (!chunk) return null;
@@ -219,13 +225,16 @@ export class Framer {
     }
     const text = line.subarray(0, marker.start);
     this.segments.push(text);
-    this.buffered += text.length;
+    this.buffered += line.length + 2 + LITERAL_OVERHEAD;
     const { size, sync, binary } = marker;
-    if (size > this.limits.maxLiteralSize || (!sync && size > this.limits.maxNonSyncLiteral)) {
+    const commandTooBig = this.buffered > this.limits.maxCommandSize;
+    if (commandTooBig || size > this.limits.maxLiteralSize || (!sync && size > this.limits.maxNonSyncLiteral)) {
       const tag = this.tag;
       this.resetUnit();
       const fatal = !this.refuse(sync, size);
-      return this.error('LITERAL_TOO_BIG', 'Literal too big', tag, fatal);
+      return commandTooBig
+        ? this.error('COMMAND_TOO_BIG', 'Command too big', tag, fatal)
+        : this.error('LITERAL_TOO_BIG', 'Literal too big', tag, fatal);
     }
     this.wire += size;
     const head = commandHead(this.segments[0] as Buffer);

@@ -7,7 +7,7 @@ export { ImapParseError, FramerError, MailboxNameError } from './errors.js';
 export type { FramerErrorCode, ImapParseErrorOptions } from './errors.js';
 
 export { parseCommand, COMMAND_NAMES } from './parser/command.js';
-export { parseSaslResponse, decodeBase64 } from './parser/general.js';
+export { parseSaslResponse, decodeBase64, isIdleDone } from './parser/general.js';
 export { formatSection } from './parser/fetch.js';
 export { SEARCH_CHARSETS } from './parser/search.js';
 export type {

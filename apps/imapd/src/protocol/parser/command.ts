@@ -9,7 +9,7 @@ import { parseList } from './list.js';
 import { mailboxParsers } from './mailbox.js';
 import { messageParsers } from './message.js';
 import { quotaParsers } from './quota.js';
-import { Reader } from './reader.js';
+import { END, Reader } from './reader.js';
 import { parseSearch } from './search.js';
 import type { Command, ParseOptions } from './types.js';
 
@@ -39,9 +39,10 @@ export const COMMAND_NAMES: readonly string[] = [...PARSERS.keys()];
 export function parseCommand(unit: CommandUnit, options: ParseOptions): Command {
   const r = new Reader(unit, options);
   try {
+    const first = r.peek();
+    if (first === END || !isAstringChar(first) || first === 0x2b) r.fail('Invalid tag');
     const tagText = r.token((b) => isAstringChar(b) && b !== 0x2b, 'tag');
-    const next = r.peek();
-    if (next !== 0x20 && !r.atEnd()) r.fail('Invalid tag');
+    if (r.peek() !== 0x20 && !r.atEnd()) r.fail('Invalid tag');
     r.tag = tagText;
     r.sp();
     let name = r.token((b) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a), 'command name').toUpperCase();

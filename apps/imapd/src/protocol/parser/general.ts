@@ -28,6 +28,11 @@ export function parseSaslResponse(line: Uint8Array): { cancel: true } | { cancel
   return { cancel: false, data };
 }
 
+/** The line that ends IDLE (RFC 2177, RFC 9051 §6.3.13): "DONE" in any case. */
+export function isIdleDone(line: Uint8Array): boolean {
+  return line.length === 4 && Buffer.from(line).toString('latin1').toUpperCase() === 'DONE';
+}
+
 /** AUTHENTICATE SP auth-type [SP (base64 / "=")]. */
 const authenticate: Parser = (r, tag) => {
   r.sp();
