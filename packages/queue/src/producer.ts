@@ -89,7 +89,9 @@ export class Producer {
       await this.flows.addBulk(flows);
       return { ids };
     } catch (err) {
-      const undone = await this.undo(ids, timestamp);
+      // Without an offline queue, a command issued while disconnected is refused before it is sent.
+      const neverSent = /enableOfflineQueue/.test((err as Error).message);
+      const undone = neverSent || (await this.undo(ids, timestamp));
       const message = `enqueue of spool entry ${[...spoolIds][0]} failed: ${(err as Error).message}${undone ? '' : ' (and removing its partial jobs failed too)'}`;
       throw new EnqueueError(message, !undone, { cause: err });
     }

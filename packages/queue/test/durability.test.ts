@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnRedis } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueAdmin } from '../src/admin.js';
+import { EnqueueError } from '../src/errors.js';
 import { jobId } from '../src/names.js';
 import { Producer } from '../src/producer.js';
 import { waitReady } from '../src/redis.js';
@@ -64,6 +65,33 @@ describe('stalled jobs', () => {
       await worker.close();
       await admin.close();
       await producer.close();
+    }
+  });
+});
+
+describe('Redis down', () => {
+  it('producers fail at once while Redis is down and work again once it is back', async () => {
+    const server = await spawnRedis();
+    const fx = await fixture(server);
+    const producer = await Producer.open({ redis: fx.config });
+    try {
+      const spoolId = await producer.spool.put(Buffer.from('queued before the outage'), { refs: 1 });
+      await server.kill();
+      const started = Date.now();
+      await expect(producer.submit(Buffer.from('m'), ({ spoolId, size }) => ({ deliver: deliverJob(spoolId, size) }), { refs: 1 })).rejects.toThrow();
+      const error = await producer.enqueue({ deliver: deliverJob(spoolId, 24) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EnqueueError);
+      expect((error as EnqueueError).uncertain).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2000);
+      await server.restart();
+      await waitReady(producer.client);
+      await producer.enqueue({ deliver: deliverJob(spoolId, 24) });
+      const admin = await QueueAdmin.open({ redis: fx.config });
+      expect((await admin.get(jobId('deliver', spoolId)))?.state).toBe('waiting');
+      await admin.close();
+    } finally {
+      await producer.close();
+      await server.stop();
     }
   });
 });
