@@ -1,6 +1,7 @@
 // One Maildir folder as a MailFolder: snapshot with \Recent, status, read, flags and expunge (copy, move and append live in folder-transfer.ts).
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type {
   AppendOptions,
   AppendResult,
@@ -41,9 +42,10 @@ export class MaildirFolder implements MailFolder {
   }
 
   /** Runs `fn` serialized with every other operation on this folder in this process, after a sync. */
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  async exclusive<T>(fn: () => Promise<T>, options: { rescan?: boolean } = {}): Promise<T> {
     return withKey(`folder:${this.ref.path}`, async () => {
       try {
+        if (options.rescan) this.index.invalidate();
         await this.index.sync();
         return await fn();
       } catch (err) {
@@ -85,11 +87,7 @@ export class MaildirFolder implements MailFolder {
 
   async read(uid: number, range: ReadRange = {}): Promise<ReadResult> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const rec = await withKey(`folder:${this.ref.path}`, async () => {
-        if (attempt > 0) this.index.invalidate();
-        await this.index.sync();
-        return this.index.get(uid);
-      });
+      const rec = await this.exclusive(async () => this.index.get(uid), { rescan: attempt > 0 });
       if (!rec) break;
       let handle;
       try {
@@ -103,7 +101,6 @@ export class MaildirFolder implements MailFolder {
       const end = Math.max(start, Math.min(range.end ?? size, size));
       if (end === start) {
         await handle.close();
-        const { Readable } = await import('node:stream');
         return { size, stream: Readable.from([]) };
       }
       return { size, stream: handle.createReadStream({ start, end: end - 1 }) };
