@@ -16,7 +16,7 @@ mailctl() { node "$ROOT/apps/mailctl/dist/cli.js" "$@"; }
 # The demo domain and user, created once; the password is kept beside the user file for development only.
 secret="$ROOT/var/etc/demo-password"
 mkdir -p "$ROOT/var/etc"
-mailctl domain list 2>/dev/null | grep -qx 'example.test' || mailctl domain add example.test
+mailctl domain list 2>/dev/null | awk '{print $1}' | grep -qx 'example.test' || mailctl domain add example.test
 if ! mailctl user show demo@example.test >/dev/null 2>&1; then
   (umask 077; node -e 'console.log(require("crypto").randomBytes(12).toString("base64url"))' > "$secret")
   mailctl user add demo@example.test --password-stdin < "$secret"
