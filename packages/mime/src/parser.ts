@@ -75,6 +75,8 @@ export class StructureParser {
   private boundaries: Boundary[] = [];
   private totalParts = 0;
   private ended = false;
+  /** The empty line that ended the last header: whose header, the mark before it, and the offset after it. */
+  private eoh: { node: Node; before: Mark; after: number } | null = null;
 
   constructor(limits: ParseLimits = {}) {
     this.maxNested = limits.maxNestedParts ?? 100;
@@ -190,7 +192,6 @@ export class StructureParser {
     if (text.charCodeAt(end - 1) === 0x0a) {
       end--;
       if (end > 0 && text.charCodeAt(end - 1) === 0x0d) end--;
-      if (end > 4 && text.charCodeAt(end - 1) === 0x2d && text.charCodeAt(end - 2) === 0x2d) end -= 2;
     } else if (end > MAX_BOUNDARY_LEN) end = MAX_BOUNDARY_LEN;
     let best: Boundary | null = null;
     for (let i = this.boundaries.length - 1; i >= 0; i--) {
@@ -236,14 +237,26 @@ export class StructureParser {
     }
     const b = this.findBoundary(text);
     if (b && b.node !== node) {
-      // a boundary inside the header ends it; the line break before the boundary belongs to the boundary
-      const end = node.headerLines > 0 ? this.beforePrevNl() : { ...this.mark };
-      this.finishHeader(node, end);
-      this.boundaryLine(b, text, complete, end);
+      // A boundary inside the header ends it. The line break before the boundary belongs to the boundary, but is
+      // counted in the body of the enclosing part (which matters when that is a message/rfc822 part).
+      let inner: Mark;
+      let outer: Mark;
+      if (node.headerLines > 0) {
+        inner = this.beforePrevNl();
+        outer = { ...this.mark };
+      } else {
+        inner = outer = this.takeEoh(b) ?? { ...this.mark };
+        node.headerStart = inner;
+        node.part.headerStart = inner.off;
+      }
+      this.finishHeader(node, inner);
+      this.boundaryLine(b, text, complete, inner, outer);
       return;
     }
     if (eoh) {
+      const before = { ...this.mark };
       this.count(text);
+      this.eoh = { node, before, after: this.mark.off };
       this.finishHeader(node, { ...this.mark });
       return;
     }
@@ -260,8 +273,7 @@ export class StructureParser {
       if (node.contentTypeSeen) return;
       node.contentTypeSeen = true;
       const ct = parseContentType(field.value);
-      const full = ct.subtype === null ? ct.type : `${ct.type}/${ct.subtype}`;
-      const lower = full.toLowerCase();
+      const lower = ct.text.toLowerCase();
       if (lower === 'message/rfc822') node.rfc822 = true;
       else if (lower.startsWith('text') && (lower.length === 4 || lower[4] === '/')) node.text = true;
       else if (lower.startsWith('multipart/')) {
@@ -334,24 +346,46 @@ export class StructureParser {
     return node;
   }
 
+  /**
+   * When the current line directly follows the empty line that ended a header, that empty line is the line break
+   * before a boundary: the header ends before it. Returns the mark before it, or null.
+   */
+  private takeEoh(b: Boundary): Mark | null {
+    const e = this.eoh;
+    // a multipart's own first boundary right after its header leaves the header whole
+    if (!e || e.after !== this.mark.off || e.node === b.node) return null;
+    this.eoh = null;
+    const node = e.node;
+    node.bodyStart = e.before;
+    node.part.bodyStart = e.before.off;
+    node.part.header = regionSize(node.headerStart, e.before);
+    return e.before;
+  }
+
   private bodyLine(text: string, complete: boolean): void {
     const b = this.findBoundary(text);
     if (!b) {
       this.count(text);
       return;
     }
-    const end = this.mark.off === this.regionStart ? { ...this.mark } : this.beforePrevNl();
-    this.boundaryLine(b, text, complete, end);
+    let end = this.takeEoh(b);
+    if (!end) end = this.mark.off === this.regionStart ? { ...this.mark } : this.beforePrevNl();
+    this.boundaryLine(b, text, complete, end, end);
   }
 
-  /** Handles a boundary line of `b` found at the current position; parts inside end at `end`. */
-  private boundaryLine(b: Boundary, text: string, complete: boolean, end: Mark): void {
+  /**
+   * Handles a boundary line of `b` found at the current position: the innermost open part ends at `inner`, the
+   * other parts inside `b`'s multipart at `outer`.
+   */
+  private boundaryLine(b: Boundary, text: string, complete: boolean, inner: Mark, outer: Mark): void {
+    let end = inner;
     while (this.current !== b.node) {
       const node = this.current;
       if (this.mode === 'header') this.finishHeader(node, end);
       else {
         this.closeNode(node, end);
         this.current = node.parent!;
+        end = outer;
       }
     }
     this.mode = 'body';

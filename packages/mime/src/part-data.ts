@@ -38,7 +38,14 @@ export function emptyPartData(): PartData {
 }
 
 /** Parses a Content-Type value into type, subtype and parameters; `valid` is false when the type itself is broken. */
-export function parseContentType(value: string): { type: string; subtype: string | null; params: PartData['params']; valid: boolean } {
+export function parseContentType(value: string): {
+  type: string;
+  subtype: string;
+  params: PartData['params'];
+  valid: boolean;
+  /** The type/subtype text read before any error, for classifying the part. */
+  text: string;
+} {
   const c = new Rfc822Cursor(value);
   c.skipLwsp();
   const out: string[] = [];
@@ -46,9 +53,10 @@ export function parseContentType(value: string): { type: string; subtype: string
   const full = out.join('');
   const slash = full.indexOf('/');
   const type = slash < 0 ? full : full.slice(0, slash);
-  const subtype = slash < 0 ? null : full.slice(slash + 1);
-  if (ret < 0) return { type, subtype, params: [], valid: false };
-  return { type, subtype, params: parseParams(c).params, valid: true };
+  // a broken value keeps what could be read, with an empty subtype when there was no "/"
+  const subtype = slash < 0 ? '' : full.slice(slash + 1);
+  if (ret < 0) return { type, subtype, params: [], valid: false, text: full };
+  return { type, subtype, params: parseParams(c).params, valid: true, text: full };
 }
 
 function parseEncoding(value: string): string | null {
@@ -151,13 +159,16 @@ const STRING_FIELDS: Record<string, 'date' | 'subject' | 'inReplyTo' | 'messageI
   'message-id': 'messageId',
 };
 
-/** Applies one header field to envelope data; a later occurrence of a field replaces an earlier one. */
+/**
+ * Applies one header field to envelope data: address fields that occur more than once are concatenated;
+ * for the other fields a later occurrence replaces an earlier one.
+ */
 export function applyEnvelopeField(env: EnvelopeData, field: HeaderField): void {
   const name = field.name.toLowerCase();
   const addr = ADDRESS_FIELDS[name];
   if (addr) {
     const list = parseAddresses(field.value);
-    env[addr] = list.length > 0 ? list : null;
+    if (list.length > 0) env[addr] = [...(env[addr] ?? []), ...list];
     return;
   }
   const str = STRING_FIELDS[name];

@@ -202,7 +202,10 @@ export class Rfc822Cursor {
     return this.peek() === 0x5b ? this.domainLiteral(out) : this.dotAtom(out);
   }
 
-  /** type "/" subtype of a Content-Type value. */
+  /**
+   * type "/" subtype of a Content-Type value. On a syntax error after the type token the output is empty;
+   * a lone token at the end of the value is kept (both as Dovecot reports them).
+   */
   contentType(out: string[]): Step {
     if (this.skipLwsp() <= 0) return -1;
     const main: string[] = [];
@@ -210,15 +213,9 @@ export class Rfc822Cursor {
       out.push(main.join(''));
       return -1;
     }
-    if (this.peek() !== 0x2f) {
-      out.push(main.join(''));
-      return -1;
-    }
+    if (this.peek() !== 0x2f) return -1;
     this.pos++;
-    if (this.skipLwsp() <= 0) {
-      out.push(main.join('') + '/');
-      return -1;
-    }
+    if (this.skipLwsp() <= 0) return -1;
     const sub: string[] = [];
     const ret = this.mimeToken(sub);
     out.push(`${main.join('')}/${sub.join('')}`);

@@ -43,7 +43,7 @@ export interface MimePart {
   kind: PartKind;
   /** True when Content-* fields apply: MIME-Version or Content-Type seen, or the part is a multipart child. */
   isMime: boolean;
-  /** Content-Type type and subtype as written (null when absent; subtype null when the value had no "/"). */
+  /** Content-Type type and subtype as written; null when there is no Content-Type, "" for what a broken value lacks. */
   type: string | null;
   subtype: string | null;
   /** Content-Type parameters, RFC 2231 continuations merged (see decodeParams for UTF-8 values). */

@@ -1,0 +1,100 @@
+// Differential test against Dovecot: APPEND a corpus, FETCH BODYSTRUCTURE, BODY, ENVELOPE, RFC822.SIZE and every
+// BODY[n.MIME], and compare with what @mail/mime renders for the same octets (as sent, and as Dovecot stored them).
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyStructure, envelope, parseStructureSync, sectionRange, type ImapValue, type MessageStructure, type MimePart } from '../src/index.js';
+import { loadCorpus, type CorpusMessage } from './corpus.js';
+import { startDovecot, type Dovecot } from './dovecot.js';
+import { ImapClient } from './imap-client.js';
+
+/** Section paths of every addressable part, as IMAP numbers them. */
+function partPaths(structure: MessageStructure): string[] {
+  const out: string[] = [];
+  const walk = (part: MimePart, path: number[]): void => {
+    out.push(path.join('.'));
+    children(part, path);
+  };
+  const children = (part: MimePart, path: number[]): void => {
+    if (part.kind === 'multipart') part.parts.forEach((c, i) => walk(c, [...path, i + 1]));
+    else if (part.kind === 'message' && part.parts[0]) {
+      const inner = part.parts[0];
+      if (inner.kind === 'multipart') children(inner, path);
+      else walk(inner, [...path, 1]);
+    }
+  };
+  if (structure.root.kind === 'multipart') children(structure.root, []);
+  else walk(structure.root, [1]);
+  return out;
+}
+
+function crlf(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/\r?\n/g, '\r\n');
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v);
+}
+
+describe('differential test against Dovecot', () => {
+  let dovecot: Dovecot;
+  let client: ImapClient;
+  let corpus: CorpusMessage[];
+
+  beforeAll(async () => {
+    corpus = loadCorpus();
+    dovecot = await startDovecot();
+    try {
+      client = await ImapClient.open(dovecot.port);
+      await client.ok(`LOGIN ${dovecot.user} ${dovecot.password}`);
+      await client.ok('SELECT INBOX');
+      for (const m of corpus) await client.ok('APPEND INBOX {}', [m.bytes]);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\ndovecot log:\n${await dovecot.log()}`);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await dovecot?.stop();
+  });
+
+  it('has a corpus of at least 100 messages', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('renders BODYSTRUCTURE, BODY, ENVELOPE, RFC822.SIZE and BODY[n.MIME] as Dovecot does', async () => {
+    const fetched = await client.fetch('1:*', 'UID RFC822.SIZE BODYSTRUCTURE BODY ENVELOPE');
+    const diffs: string[] = [];
+    for (let i = 0; i < corpus.length; i++) {
+      const m = corpus[i]!;
+      const theirs = fetched.get(i + 1);
+      if (!theirs) {
+        diffs.push(`${m.name}: no FETCH response`);
+        continue;
+      }
+      const ours = parseStructureSync(m.bytes);
+      const stored = await dovecot.storedMessage(Number(theirs.get('UID')));
+      const fromStored = parseStructureSync(stored);
+      const check = (what: string, mine: ImapValue, dovecots: ImapValue | undefined): void => {
+        if (!isDeepStrictEqual(mine, dovecots)) diffs.push(`${m.name} ${what}:\n  ours:    ${show(mine)}\n  dovecot: ${show(dovecots)}`);
+      };
+      check('RFC822.SIZE', ours.virtualSize, theirs.get('RFC822.SIZE'));
+      check('RFC822.SIZE (stored octets)', fromStored.virtualSize, theirs.get('RFC822.SIZE'));
+      check('BODYSTRUCTURE', bodyStructure(ours, { extended: true }), theirs.get('BODYSTRUCTURE'));
+      check('BODYSTRUCTURE (stored octets)', bodyStructure(fromStored, { extended: true }), theirs.get('BODYSTRUCTURE'));
+      check('BODY', bodyStructure(ours, { extended: false }), theirs.get('BODY'));
+      check('ENVELOPE', envelope(ours), theirs.get('ENVELOPE'));
+
+      const paths = partPaths(ours);
+      const items = paths.map((p) => `BODY.PEEK[${p}.MIME]`).join(' ');
+      const mime = paths.length > 0 ? (await client.fetch(String(i + 1), items)).get(i + 1) : undefined;
+      for (const p of paths) {
+        const range = sectionRange(ours, `${p}.MIME`);
+        const mine = range ? crlf(m.bytes.subarray(range.start, range.end)) : '';
+        check(`BODY[${p}.MIME]`, mine, mime?.get(`BODY[${p}.MIME]`));
+      }
+    }
+    if (diffs.length > 0) console.log(diffs.join('\n'));
+    expect(diffs).toEqual([]);
+  }, 120_000);
+});
