@@ -1,0 +1,150 @@
+// The maildrop of one POP3 session (RFC 1939 §5-6): the INBOX as it was at login, deletion marks kept until
+// QUIT, the update (expunge, then \Seen for retrieved messages), and message bodies streamed for RETR and TOP.
+import type { FolderSnapshot, MailFolder } from '@mail/maildir';
+import { MessageNotFoundError } from '@mail/maildir';
+import { MessageEncoder } from './protocol/message-encoder.js';
+import { Pop3Error, destroyQuietly, type StreamBody } from './protocol/reply.js';
+import { uidlOf } from './uidl.js';
+
+export interface MaildropEntry {
+  /** Message number in this session, from 1. */
+  number: number;
+  uid: number;
+  /** Octets with CRLF line endings: what LIST and STAT report and RETR sends. */
+  octets: number;
+  seen: boolean;
+  deleted: boolean;
+  retrieved: boolean;
+}
+
+export interface UpdateResult {
+  /** Messages removed. */
+  deleted: number;
+  /** Marked messages that were already gone (removed by another client). */
+  missing: number;
+}
+
+export class Maildrop {
+  readonly uidValidity: number;
+  private readonly entries: MaildropEntry[];
+
+  constructor(
+    private readonly folder: MailFolder,
+    snapshot: FolderSnapshot,
+  ) {
+    this.uidValidity = snapshot.uidValidity;
+    this.entries = snapshot.messages.map((m, i) => ({
+      number: i + 1,
+      uid: m.uid,
+      octets: m.vsize,
+      seen: m.flags.includes('\\Seen'),
+      deleted: false,
+      retrieved: false,
+    }));
+  }
+
+  /** Messages not marked as deleted and their total size (STAT). */
+  stat(): { count: number; octets: number } {
+    let count = 0;
+    let octets = 0;
+    for (const e of this.entries) {
+      if (e.deleted) continue;
+      count++;
+      octets += e.octets;
+    }
+    return { count, octets };
+  }
+
+  /** Every message not marked as deleted, in order. */
+  list(): MaildropEntry[] {
+    return this.entries.filter((e) => !e.deleted);
+  }
+
+  /** Number of messages at login, deleted ones included (message numbers run from 1 to this). */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The message with this number; -ERR when there is none or it is marked as deleted. */
+  get(number: number): MaildropEntry {
+    const entry = Number.isSafeInteger(number) && number >= 1 ? this.entries[number - 1] : undefined;
+    if (!entry) throw new Pop3Error(`There is no message ${number}.`);
+    if (entry.deleted) throw new Pop3Error(`Message ${number} is already deleted.`);
+    return entry;
+  }
+
+  uidl(entry: MaildropEntry): string {
+    return uidlOf(entry.uid, this.uidValidity);
+  }
+
+  dele(number: number): void {
+    this.get(number).deleted = true;
+  }
+
+  /** RSET: unmarks every message. */
+  reset(): void {
+    for (const e of this.entries) e.deleted = false;
+  }
+
+  get marked(): number {
+    return this.entries.reduce((n, e) => n + (e.deleted ? 1 : 0), 0);
+  }
+
+  /**
+   * Opens a message for RETR (whole) or TOP (header and `bodyLines` lines). Resolves once the message is open, so
+   * that a message removed by another client gets -ERR rather than a broken +OK.
+   */
+  async open(entry: MaildropEntry, bodyLines?: number): Promise<StreamBody> {
+    let read;
+    try {
+      read = await this.folder.read(entry.uid);
+    } catch (err) {
+      if (err instanceof MessageNotFoundError) throw new Pop3Error(`Message ${entry.number} was removed by another client.`);
+      throw err;
+    }
+    const stream = read.stream;
+    const encoder = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
+    async function* chunks(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          const out = encoder.encode(chunk);
+          if (out.length > 0) yield out;
+          if (encoder.done) break;
+        }
+        yield encoder.finish();
+      } finally {
+        destroyQuietly(stream);
+      }
+    }
+    return { chunks: chunks(), abort: () => destroyQuietly(stream), octets: () => encoder.octets };
+  }
+
+  /** RETR done: the message gets \Seen when the session ends (as Dovecot does, in one change). */
+  retrieved(entry: MaildropEntry): void {
+    entry.retrieved = true;
+  }
+
+  /** The UPDATE state (RFC 1939 §6): removes the marked messages; throws when that fails (nothing is lost). */
+  async update(): Promise<UpdateResult> {
+    const uids = this.entries.filter((e) => e.deleted).map((e) => e.uid);
+    let deleted = 0;
+    if (uids.length > 0) deleted = (await this.folder.expunge(uids)).expunged.length;
+    await this.markSeen(false);
+    return { deleted, missing: uids.length - deleted };
+  }
+
+  /**
+   * Sets \Seen on the retrieved messages (at QUIT, and when the connection ends without QUIT, where messages marked
+   * for deletion stay and so get \Seen too).
+   */
+  async markSeen(includeDeleted = true): Promise<void> {
+    const todo = this.entries.filter((e) => e.retrieved && !e.seen && (includeDeleted || !e.deleted));
+    if (todo.length === 0) return;
+    await this.folder.setFlags(
+      todo.map((e) => e.uid),
+      'add',
+      ['\\Seen'],
+    );
+    for (const e of todo) e.seen = true;
+  }
+}

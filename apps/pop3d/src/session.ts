@@ -1,0 +1,251 @@
+// One POP3 connection: greeting, the command loop with pipelining, STLS, the idle timer, the bad-command and
+// failed-login limits, and the end of the session (\Seen for retrieved messages, lock released, on any exit).
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { Account } from '@mail/auth';
+import type { Logger } from '@mail/log';
+import { Connection } from './connection.js';
+import type { CommandContext, ConnectionInfo, SessionState } from './context.js';
+import { dispatch } from './dispatch.js';
+import { Maildrop } from './maildrop.js';
+import type { Pop3Deps } from './ports.js';
+import { RespCode } from './protocol/codes.js';
+import { formatReply, Pop3Error, type Reply } from './protocol/reply.js';
+import type { Pop3Settings } from './settings.js';
+
+export interface SessionOptions {
+  deps: Pop3Deps;
+  settings: Pop3Settings;
+  log: Logger;
+  info: ConnectionInfo;
+}
+
+export class Pop3Session {
+  readonly info: ConnectionInfo;
+  readonly state: SessionState = { phase: 'AUTHORIZATION', user: null, apopTimestamp: null, authFailures: 0, account: null, maildrop: null, lock: null };
+  private readonly conn: Connection;
+  private readonly log: Logger;
+  private readonly ctx: CommandContext;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private badCommands = 0;
+  private stopping = false;
+  /** A command is being handled (its reply may be streaming): nothing else may be written meanwhile. */
+  private busy = false;
+
+  constructor(
+    socket: Socket,
+    private readonly options: SessionOptions,
+  ) {
+    this.info = options.info;
+    this.log = options.log.child({ conn: options.info.id });
+    this.conn = new Connection(socket, options.settings.maxLine, () => this.touch());
+    this.ctx = this.context();
+  }
+
+  /** Runs the session to its end; never rejects. */
+  async run(): Promise<void> {
+    this.touch();
+    try {
+      await this.greet();
+      await this.loop();
+    } catch (err) {
+      this.log.error({ err }, 'session failed');
+    } finally {
+      await this.finish();
+    }
+  }
+
+  /** Server shutdown: tells the client and closes (a command in progress finishes first). */
+  shutdown(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (!this.busy) this.sayGoodbye();
+  }
+
+  private sayGoodbye(): void {
+    this.conn.write(formatReply({ kind: 'err', code: RespCode.SysTemp, text: 'Server shutting down.' }));
+    void this.conn.end(1000);
+  }
+
+  private context(): CommandContext {
+    const { deps, settings } = this.options;
+    return {
+      conn: this.info,
+      state: this.state,
+      settings,
+      deps,
+      log: this.log,
+      plaintextAllowed: () => this.info.secure || this.info.loopback || settings.allowInsecureAuth,
+      exchange: (text) => this.exchange(text),
+      enterTransaction: (account, method) => this.enterTransaction(account, method),
+      authFailed: (text, code) => {
+        this.state.authFailures++;
+        const last = this.state.authFailures >= settings.authFailures;
+        if (last) this.log.info({ failures: this.state.authFailures }, 'too many failed logins; closing');
+        return new Pop3Error(text, { ...(code ? { code } : {}), after: last ? 'close' : 'continue' });
+      },
+    };
+  }
+
+  private async greet(): Promise<void> {
+    const { deps, settings } = this.options;
+    let apop = false;
+    if (settings.apop && deps.apopAvailable) {
+      try {
+        apop = await deps.apopAvailable();
+      } catch (err) {
+        this.log.warn({ err }, 'cannot tell whether APOP is available; not offering it');
+      }
+    }
+    if (apop) this.state.apopTimestamp = `<${process.pid}.${randomBytes(8).toString('hex')}.${Math.floor(Date.now() / 1000)}@${settings.hostname}>`;
+    this.conn.write(formatReply({ kind: 'ok', text: this.state.apopTimestamp ? `POP3 server ready ${this.state.apopTimestamp}` : 'POP3 server ready.' }));
+    this.conn.flush();
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      const line = await this.conn.nextLine();
+      if (line === null || this.conn.closed) return;
+      this.busy = true;
+      const d = await dispatch(this.ctx, line);
+      let reply = d.reply;
+      if (d.bad && ++this.badCommands >= this.options.settings.badCommands) {
+        this.log.info({ bad: this.badCommands }, 'too many bad commands; closing');
+        reply = { kind: 'err', text: 'Too many bad commands.', after: 'close' };
+      }
+      if (!(await this.send(reply))) return;
+      this.busy = false;
+      if (this.stopping) {
+        if (reply.after !== 'close') this.sayGoodbye();
+        else await this.conn.end(1000);
+        return;
+      }
+      if (reply.after === 'close') {
+        await this.conn.end();
+        return;
+      }
+      if (reply.after === 'starttls' && !(await this.startTls())) return;
+      if (!this.conn.hasPendingLine) this.conn.flush();
+    }
+  }
+
+  /** Writes a reply; false when the connection went away during a streamed body. */
+  private async send(reply: Reply): Promise<boolean> {
+    this.conn.write(formatReply(reply));
+    if (reply.kind !== 'ok' || !reply.stream) return true;
+    const body = reply.stream;
+    let complete = false;
+    try {
+      complete = await this.conn.writeStream(body.chunks);
+    } catch (err) {
+      // The message became unreadable after +OK: the response cannot be completed; drop the connection.
+      this.log.error({ err }, 'reading the message failed during the transfer');
+      this.conn.destroy();
+      return false;
+    } finally {
+      if (!complete) body.abort();
+    }
+    if (complete && body.expectedOctets !== undefined && body.octets() !== body.expectedOctets) {
+      this.log.warn({ announced: body.expectedOctets, sent: body.octets() }, 'message size differs from its recorded size');
+    }
+    return complete;
+  }
+
+  /** RFC 2595 §4: after "+OK", discard buffered plaintext, negotiate TLS, forget what USER said. */
+  private async startTls(): Promise<boolean> {
+    const tls = this.options.deps.tls;
+    this.conn.flush();
+    if (!tls || !(await this.conn.drained())) return false;
+    const plain = this.conn.detach();
+    try {
+      const secure = await tls.upgrade(plain, { timeout: this.options.settings.tlsTimeoutMs });
+      this.conn.attach(secure);
+    } catch (err) {
+      this.log.info({ err: (err as Error).message }, 'STLS handshake failed');
+      this.conn.destroy();
+      return false;
+    }
+    this.info.secure = true;
+    this.state.user = null;
+    this.log.debug('TLS started');
+    this.touch();
+    return true;
+  }
+
+  /** Sends a SASL continuation and reads the answer; the answer is a raw line, never a command. */
+  private async exchange(text: string): Promise<string> {
+    this.conn.write(`+ ${text}\r\n`);
+    this.conn.flush();
+    const line = await this.conn.nextLine();
+    if (line === null) throw new Pop3Error('Connection closed.', { after: 'close' });
+    if (line.kind === 'too-long') throw new Pop3Error('Authentication response too long.', { bad: true });
+    return line.bytes.toString('latin1');
+  }
+
+  private async enterTransaction(account: Account, method: string): Promise<void> {
+    const { deps } = this.options;
+    let lock;
+    try {
+      lock = await deps.locks.acquire(account);
+    } catch (err) {
+      this.log.error({ err, user: account.address }, 'cannot take the mailbox lock');
+      throw new Pop3Error('Cannot lock the mailbox; try again later.', { code: RespCode.SysTemp });
+    }
+    if (!lock) {
+      this.log.info({ user: account.address }, 'mailbox in use by another POP3 session');
+      throw new Pop3Error('Mailbox is locked by another POP3 session.', { code: RespCode.InUse });
+    }
+    let maildrop: Maildrop;
+    try {
+      const folder = await deps.inboxes.open(account);
+      maildrop = new Maildrop(folder, await folder.snapshot());
+    } catch (err) {
+      await lock.release();
+      this.log.error({ err, user: account.address }, 'cannot open the mailbox');
+      throw new Pop3Error('Cannot open the mailbox; try again later.', { code: RespCode.SysTemp });
+    }
+    Object.assign(this.state, { phase: 'TRANSACTION', user: null, account, maildrop, lock });
+    const { count, octets } = maildrop.stat();
+    this.log.info({ user: account.address, method, tls: this.info.secure, messages: count, octets }, 'logged in');
+  }
+
+  private touch(): void {
+    const ms = this.options.settings.idleTimeoutMs;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => this.idle(), ms);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** RFC 1939 §3: an idle client is dropped without entering UPDATE. */
+  private idle(): void {
+    if (this.conn.closed) return;
+    this.log.info('idle timeout');
+    if (this.busy) {
+      this.conn.destroy(); // the client stopped reading a response: nothing more can be said
+      return;
+    }
+    this.conn.write(formatReply({ kind: 'err', text: 'Disconnected for inactivity.' }));
+    void this.conn.end(1000);
+  }
+
+  private async finish(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const { maildrop, lock } = this.state;
+    if (maildrop) {
+      try {
+        await maildrop.markSeen();
+      } catch (err) {
+        this.log.warn({ err }, 'cannot set \\Seen on retrieved messages');
+      }
+      this.state.maildrop = null;
+    }
+    if (lock) {
+      await lock.release();
+      this.state.lock = null;
+    }
+    if (!this.conn.closed) await this.conn.end(1000);
+    this.log.debug('closed');
+  }
+}

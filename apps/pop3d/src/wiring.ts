@@ -1,0 +1,117 @@
+// The concrete collaborators pop3d runs with: the account directory and Authenticator with the Redis login
+// throttle (@mail/auth), Maildir storage with change records published over Redis (@mail/maildir), the Redis
+// session lock, and certificates (@mail/tls).
+import { resolve } from 'node:path';
+import type { Config } from '@mail/config';
+import type { Logger } from '@mail/log';
+import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig, saslCapabilities, type Account, type Directory } from '@mail/auth';
+import { createRedisNotifier, MaildirStore, type ChangeNotifier, type MailFolder } from '@mail/maildir';
+import { closeRedis, createRedis, keyPrefix, type RedisClient } from '@mail/queue';
+import { createTlsProvider, type TlsProvider } from '@mail/tls';
+import { Redis } from 'ioredis';
+import { RedisMailboxLocks } from './lock.js';
+import type { InboxOpener, Pop3Deps } from './ports.js';
+
+/** Accounts whose own mailbox path differs from the template get a store of their own; this many are kept open. */
+const MAX_EXTRA_STORES = 256;
+
+/** The INBOX of an account at the path the directory gives (the account's own entry, else paths.mailboxes). */
+export class MaildirInboxes implements InboxOpener {
+  private readonly extra = new Map<string, MaildirStore>();
+
+  constructor(
+    private readonly store: MaildirStore,
+    private readonly notifier: ChangeNotifier | undefined,
+  ) {}
+
+  private storeFor(account: Account): MaildirStore {
+    const own = resolve(account.mailbox);
+    let templated: string | undefined;
+    try {
+      templated = this.store.rootOf(account.address);
+    } catch {
+      templated = undefined;
+    }
+    if (templated === own) return this.store;
+    let store = this.extra.get(own);
+    if (store) {
+      this.extra.delete(own);
+    } else {
+      // A location without %-variables names the one Maildir of this account.
+      store = new MaildirStore({ location: own.replace(/%/g, '%%'), ...(this.notifier ? { notifier: this.notifier } : {}) });
+      if (this.extra.size >= MAX_EXTRA_STORES) {
+        const [oldest, old] = this.extra.entries().next().value as [string, MaildirStore];
+        this.extra.delete(oldest);
+        void old.close();
+      }
+    }
+    this.extra.set(own, store);
+    return store;
+  }
+
+  async open(account: Account): Promise<MailFolder> {
+    const mailbox = await this.storeFor(account).openMailbox(account.address);
+    return mailbox.folder('INBOX');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.extra.values()].map((s) => s.close()));
+    this.extra.clear();
+    await this.store.close();
+  }
+}
+
+/** Whether any enabled account has a stored password APOP can use ({PLAIN}); re-checked at most every `ttlMs`. */
+export function apopAvailability(directory: Directory, ttlMs = 30_000): () => Promise<boolean> {
+  let cached: { value: boolean; at: number } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < ttlMs) return cached.value;
+    const accounts = await directory.listAccounts();
+    const value = accounts.some((a) => a.enabled && saslCapabilities(a.passwordHash).includes('APOP'));
+    cached = { value, at: Date.now() };
+    return value;
+  };
+}
+
+export interface Wiring {
+  deps: Pop3Deps;
+  tls: TlsProvider | undefined;
+  close(): Promise<void>;
+}
+
+export async function wire(config: Config, log: Logger): Promise<Wiring> {
+  const redis: RedisClient = createRedis(config.redis, { role: 'producer', connectionName: 'pop3d' });
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
+  const directory = filesDirectoryFromConfig(config);
+  const throttle = loginThrottleFromConfig(redis, config);
+  const auth = new Authenticator({ directory, ...(throttle ? { throttle } : {}), log: log.child({ part: 'auth' }) });
+  const notifier = redis instanceof Redis ? createRedisNotifier(redis) : undefined;
+  const store = new MaildirStore({ location: config.paths.mailboxes, ...(notifier ? { notifier } : {}) });
+  const inboxes = new MaildirInboxes(store, notifier);
+  const locks = new RedisMailboxLocks(redis, { prefix: keyPrefix(config.redis), log: log.child({ part: 'lock' }) });
+
+  let tls: TlsProvider | undefined;
+  const close = async (): Promise<void> => {
+    tls?.close();
+    await inboxes.close();
+    await notifier?.close();
+    await closeRedis(redis);
+  };
+  try {
+    if (config.pop3d.listeners.some((l) => l.tls !== 'none')) {
+      tls = await createTlsProvider({ tls: config.tls, hostname: config.hostname, dataDir: config.paths.data, log: log.child({ part: 'tls' }) });
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const deps: Pop3Deps = {
+    auth,
+    accounts: directory,
+    inboxes,
+    locks,
+    ...(tls ? { tls } : {}),
+    apopAvailable: apopAvailability(directory),
+  };
+  return { deps, tls, close };
+}
