@@ -40,6 +40,9 @@ export interface ConnectionOptions {
   timeoutMs: number;
 }
 
+/** The longest a TLS handshake may take, whatever the command timeout (a slow handshake holds a slot). */
+export const HANDSHAKE_TIMEOUT = 30_000;
+
 /** Stop reading from the socket while this many octets wait unprocessed. */
 const HIGH_WATER = 256 * 1024;
 /** Flush replies even while pipelined commands wait once this much output is pending. */
@@ -284,7 +287,7 @@ export class Connection {
     await this.flush();
     let secure: TLSSocket;
     try {
-      secure = await provider.upgrade(plain, { timeout: this.options.timeoutMs });
+      secure = await provider.upgrade(plain, { timeout: Math.min(this.options.timeoutMs, HANDSHAKE_TIMEOUT) });
     } catch (err) {
       this.failure = err as Error;
       this.peerClosed = true;

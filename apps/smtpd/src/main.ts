@@ -4,7 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { tlsInfo, type Connection } from './connection.js';
+import { HANDSHAKE_TIMEOUT, tlsInfo, type Connection } from './connection.js';
 import type { SessionDeps, SessionSettings } from './context.js';
 import { ConnectionLimiter } from './limits.js';
 import { clientKey, isLoopback, NetworkList, normalizeIp } from './net.js';
@@ -101,7 +101,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       const rdns = deps.resolver.lookup(peer.ip).catch(() => undefined);
       try {
         if (listener.tls === 'implicit') {
-          const secure = await deps.tls!.upgrade(raw, { timeout: settings.commandTimeout });
+          const secure = await deps.tls!.upgrade(raw, { timeout: Math.min(settings.commandTimeout, HANDSHAKE_TIMEOUT) });
           socket = secure;
           tls = tlsInfo(secure);
         }

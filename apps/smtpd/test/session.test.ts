@@ -201,3 +201,37 @@ describe('a message end to end', () => {
     expect((await c.cmd('DATA')).raw).toBe('503 5.5.1 Error: BODY=BINARYMIME needs BDAT, not DATA (RFC 3030)');
   });
 });
+
+describe('VRFY and EXPN when enabled', () => {
+  let open: TestServer;
+  beforeAll(async () => {
+    open = await startServer({ config: { smtpd: { vrfy: 'on', expn: true } }, withTls: false, listeners: [{ mode: 'mx', tls: 'none' }] });
+  });
+  afterAll(async () => {
+    await open.stop();
+  });
+
+  it.each([
+    ['VRFY alice@local.test', '250 2.0.0 <alice@local.test>'],
+    ['VRFY <bob@local.test>', '250 2.0.0 <bob@local.test>'],
+    ['VRFY nobody@local.test', '550 5.1.1 <nobody@local.test>: Recipient address rejected: User unknown'],
+    ['VRFY someone@remote.test', '252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery'],
+    ['VRFY user%remote.test@local.test', '252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery'],
+    ['VRFY', '501 5.5.4 Syntax: VRFY address'],
+    ['EXPN info@local.test', '250 2.0.0 <alice@local.test>'],
+    ['EXPN alice@local.test', '550 5.1.1 <alice@local.test>: not a mailing list or alias'],
+  ])('%s → %s', async (line, want) => {
+    const c = await open.open();
+    expect((await c.cmd(line)).raw).toBe(want);
+  });
+
+  it('VRFY off answers 502', async () => {
+    const off = await startServer({ config: { smtpd: { vrfy: 'off' } }, withTls: false, listeners: [{ mode: 'mx', tls: 'none' }] });
+    try {
+      const c = await off.open();
+      expect((await c.cmd('VRFY alice@local.test')).raw).toBe('502 5.5.1 VRFY command is disabled');
+    } finally {
+      await off.stop();
+    }
+  });
+});
