@@ -127,7 +127,8 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
   try {
     for (const [index, listener] of config.smtpd.listeners.entries()) {
       const settings = settingsFor(config, listener, mynetworks);
-      const server = createServer(onConnection(index, listener, settings));
+      // Half-open: a client may send its last commands and shut down its side; the replies still go out.
+      const server = createServer({ allowHalfOpen: true }, onConnection(index, listener, settings));
       server.on('error', (err) => log.error({ err, port: listener.port }, 'listener error'));
       await listen(server, listener.host, listener.port);
       servers.push(server);

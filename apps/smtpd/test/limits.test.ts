@@ -134,6 +134,20 @@ describe('session limits', () => {
 });
 
 describe('pipelining', () => {
+  it('answers a batch sent with the client side already shut down', async () => {
+    const srv = await startServer({ withTls: false, listeners: [{ mode: 'mx', tls: 'none' }] });
+    try {
+      srv.sink.delay = 50;
+      const c = await srv.connect();
+      c.socket.end('EHLO client.test\r\nMAIL FROM:<s@remote.test>\r\nRCPT TO:<alice@local.test>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\nQUIT\r\n');
+      const rest = await c.closed();
+      expect(rest.split('\r\n').map((l) => l.slice(0, 4))).toEqual(['220 ', '250-', '250-', '250-', '250-', '250-', '250-', '250-', '250-', '250-', '250 ', '250 ', '250 ', '354 ', '250 ', '221 ', '']);
+      expect(srv.sink.messages).toHaveLength(1);
+    } finally {
+      await srv.stop();
+    }
+  });
+
   it('runs a batch in order and sends its replies in one write', async () => {
     const srv = await startServer({ withTls: false, listeners: [{ mode: 'mx', tls: 'none' }] });
     try {

@@ -14,6 +14,8 @@ export class MemorySink implements MessageSink {
   readonly aborted: unknown[] = [];
   /** 'before': throw without reading; 'after': read everything, then throw (queue write failure). */
   fail: 'before' | 'after' | undefined;
+  /** Milliseconds to take after reading the message, as a real queue write would. */
+  delay = 0;
 
   async accept(envelope: Envelope, message: AsyncIterable<Buffer>): Promise<{ queueId: string }> {
     if (this.fail === 'before') throw new Error('queue down');
@@ -24,6 +26,7 @@ export class MemorySink implements MessageSink {
       this.aborted.push(err);
       throw err;
     }
+    if (this.delay > 0) await new Promise((r) => setTimeout(r, this.delay));
     if (this.fail === 'after') {
       this.aborted.push(new Error('write failed'));
       throw new Error('write failed');
