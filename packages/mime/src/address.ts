@@ -233,14 +233,15 @@ export function parseAddresses(value: string, options: ParseAddressOptions = {})
 /** A mailbox with its display name decoded to UTF-8. */
 export interface Mailbox {
   name: string;
-  /** local@domain, or just the local part when there is no domain; byte string octets read as UTF-8. */
+  /** local@domain, the octets read as UTF-8. */
   address: string;
   group?: string;
 }
 
 /**
  * The mailboxes of an address-list header for programs (loop detection, recipients): group members carry the
- * group's name, empty groups and unusable entries are dropped, display names and group names are RFC 2047-decoded.
+ * group's name; entries without a local part or a domain are dropped; display names and group names are
+ * RFC 2047-decoded.
  */
 export function mailboxes(value: string): Mailbox[] {
   const out: Mailbox[] = [];
@@ -250,9 +251,8 @@ export function mailboxes(value: string): Mailbox[] {
       group = a.mailbox === null ? undefined : decodeWords(a.mailbox);
       continue;
     }
-    if (!a.mailbox) continue;
-    const local = Buffer.from(a.mailbox, 'latin1').toString('utf8');
-    const address = a.domain ? `${local}@${Buffer.from(a.domain, 'latin1').toString('utf8')}` : local;
+    if (!a.mailbox || !a.domain) continue;
+    const address = `${Buffer.from(a.mailbox, 'latin1').toString('utf8')}@${Buffer.from(a.domain, 'latin1').toString('utf8')}`;
     const m: Mailbox = { name: a.name === null ? '' : decodeWords(a.name), address };
     if (group !== undefined) m.group = group;
     out.push(m);

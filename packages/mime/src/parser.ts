@@ -7,7 +7,8 @@
 // directly below multipart/digest. message/rfc822 bodies are parsed as messages whatever their encoding.
 import { HeaderCollector, type HeaderField } from './header.js';
 import { applyContentField, applyEnvelopeField, emptyEnvelope, emptyPartData, parseContentType } from './part-data.js';
-import type { EnvelopeData, MessageStructure, MimePart } from './types.js';
+import { findBoundary, MAX_BOUNDARY_LEN, regionSize, type Boundary, type Mark, type Node } from './parser-state.js';
+import type { MessageStructure, MimePart } from './types.js';
 
 export interface ParseLimits {
   /** Deepest nesting of multipart and message/rfc822 parts that is parsed as such (Dovecot: 100). */
@@ -19,38 +20,6 @@ export interface ParseLimits {
   /** Longest line handled as a unit; longer lines are processed in pieces of this size. */
   maxLineBytes?: number;
 }
-
-/** Running counts at one offset: octets, line feeds, and line feeds without a CR before them. */
-interface Mark {
-  off: number;
-  lf: number;
-  bare: number;
-}
-
-interface Node {
-  part: MimePart;
-  parent: Node | null;
-  depth: number;
-  collector: HeaderCollector | null;
-  headerLines: number;
-  contentTypeSeen: boolean;
-  boundary: string | null;
-  multipart: boolean;
-  digest: boolean;
-  rfc822: boolean;
-  text: boolean;
-  envelope: EnvelopeData | null;
-  headerStart: Mark;
-  bodyStart: Mark | null;
-}
-
-interface Boundary {
-  node: Node;
-  /** "--" + boundary, as a byte string. */
-  marker: string;
-}
-
-const MAX_BOUNDARY_LEN = 70 + 2 + 2 + 10;
 
 /** Incremental parser; feed octets with `write`, then call `end` for the structure. */
 export class StructureParser {
@@ -186,24 +155,6 @@ export class StructureParser {
     return { off: this.mark.off - nl.len, lf: this.mark.lf - 1, bare: this.mark.bare - (nl.bare ? 1 : 0) };
   }
 
-  private findBoundary(text: string): Boundary | null {
-    if (this.boundaries.length === 0 || text.charCodeAt(0) !== 0x2d || text.charCodeAt(1) !== 0x2d) return null;
-    let end = text.length;
-    if (text.charCodeAt(end - 1) === 0x0a) {
-      end--;
-      if (end > 0 && text.charCodeAt(end - 1) === 0x0d) end--;
-    } else if (end > MAX_BOUNDARY_LEN) end = MAX_BOUNDARY_LEN;
-    let best: Boundary | null = null;
-    for (let i = this.boundaries.length - 1; i >= 0; i--) {
-      const b = this.boundaries[i]!;
-      if (b.marker.length <= end && text.startsWith(b.marker) && (!best || best.marker.length < b.marker.length)) {
-        best = b;
-        if (b.marker.length === end) break;
-      }
-    }
-    return best;
-  }
-
   private line(text: string, complete: boolean): void {
     const atStart = this.atLineStart;
     this.atLineStart = complete;
@@ -235,7 +186,7 @@ export class StructureParser {
         node.part.kind = 'multipart';
       } else node.multipart = false;
     }
-    const b = this.findBoundary(text);
+    const b = findBoundary(this.boundaries, text);
     if (b && b.node !== node) {
       // A boundary inside the header ends it. The line break before the boundary belongs to the boundary, but is
       // counted in the body of the enclosing part (which matters when that is a message/rfc822 part).
@@ -363,7 +314,7 @@ export class StructureParser {
   }
 
   private bodyLine(text: string, complete: boolean): void {
-    const b = this.findBoundary(text);
+    const b = findBoundary(this.boundaries, text);
     if (!b) {
       this.count(text);
       return;
@@ -414,8 +365,4 @@ export class StructureParser {
     part.bodyEnd = end.off;
     part.body = regionSize(start, end);
   }
-}
-
-function regionSize(a: Mark, b: Mark): { size: number; lines: number; virtualSize: number } {
-  return { size: b.off - a.off, lines: b.lf - a.lf, virtualSize: b.off - a.off + (b.bare - a.bare) };
 }
