@@ -48,7 +48,8 @@ export async function runSession(socket: Socket, options: SessionOptions): Promi
     } else if (err instanceof ShutdownError) {
       conn.write(reply(Reply.ServiceNotAvailable, Enhanced.SystemNotAccepting, `${settings.hostname} Service shutting down, closing connection`));
     } else if (err instanceof ConnectionClosedError) {
-      log.debug({ err: err.cause }, 'client went away');
+      if (err.cause) log.info({ err: err.cause }, 'connection lost');
+      else log.debug('client went away');
     } else {
       log.error({ err }, 'session failed');
       conn.write(reply(Reply.ServiceNotAvailable, Enhanced.TempLocalError, `${settings.hostname} Error: local error, closing connection`));
