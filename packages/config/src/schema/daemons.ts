@@ -35,6 +35,8 @@ export const Mda = z
     quotaGrace: Duration.prefault('1d').describe('how long an over-quota recipient is retried before the message bounces'),
     spamCommand: z.string().optional().describe('command that reads the message on stdin and exits 1 for spam (e.g. spamc -c)'),
     virusCommand: z.string().optional().describe('command that reads the message on stdin and exits 1 for a virus (e.g. clamdscan --no-summary -)'),
+    hookTimeout: Duration.prefault('1m').describe('a spam or virus command still running after this long is killed and the delivery is retried later'),
+    jobLock: Duration.prefault('1m').describe('a delivery whose mda stopped answering for this long (crashed, host lost) is taken over by another mda'),
   })
   .prefault({})
   .describe('local delivery into Maildir');
