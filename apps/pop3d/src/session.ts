@@ -7,11 +7,11 @@ import type { Logger } from '@mail/log';
 import { Connection } from './connection.js';
 import type { CommandContext, ConnectionInfo, SessionState } from './context.js';
 import { dispatch } from './dispatch.js';
-import { Maildrop } from './maildrop.js';
 import type { Pop3Deps } from './ports.js';
 import { RespCode } from './protocol/codes.js';
 import { formatReply, Pop3Error, type Reply } from './protocol/reply.js';
 import type { Pop3Settings } from './settings.js';
+import { beginTransaction } from './transaction.js';
 
 export interface SessionOptions {
   deps: Pop3Deps;
@@ -183,27 +183,7 @@ export class Pop3Session {
   }
 
   private async enterTransaction(account: Account, method: string): Promise<void> {
-    const { deps } = this.options;
-    let lock;
-    try {
-      lock = await deps.locks.acquire(account);
-    } catch (err) {
-      this.log.error({ err, user: account.address }, 'cannot take the mailbox lock');
-      throw new Pop3Error('Cannot lock the mailbox; try again later.', { code: RespCode.SysTemp });
-    }
-    if (!lock) {
-      this.log.info({ user: account.address }, 'mailbox in use by another POP3 session');
-      throw new Pop3Error('Mailbox is locked by another POP3 session.', { code: RespCode.InUse });
-    }
-    let maildrop: Maildrop;
-    try {
-      const folder = await deps.inboxes.open(account);
-      maildrop = new Maildrop(folder, await folder.snapshot());
-    } catch (err) {
-      await lock.release();
-      this.log.error({ err, user: account.address }, 'cannot open the mailbox');
-      throw new Pop3Error('Cannot open the mailbox; try again later.', { code: RespCode.SysTemp });
-    }
+    const { maildrop, lock } = await beginTransaction(this.options.deps, account, this.log);
     Object.assign(this.state, { phase: 'TRANSACTION', user: null, account, maildrop, lock });
     const { count, octets } = maildrop.stat();
     this.log.info({ user: account.address, method, tls: this.info.secure, messages: count, octets }, 'logged in');

@@ -1,0 +1,82 @@
+// Tests of the RETR/TOP body encoder: CRLF conversion, byte-stuffing, TOP cuts, chunk boundaries (property test),
+// and the octet count matching the stored vsize.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MessageEncoder } from './message-encoder.js';
+
+function encode(message: string | Buffer, chunks: number[] = [], bodyLines?: number): { out: string; octets: number } {
+  const data = typeof message === 'string' ? Buffer.from(message, 'latin1') : message;
+  const enc = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (const size of chunks) {
+    if (enc.done) break;
+    parts.push(enc.encode(data.subarray(pos, pos + size)));
+    pos += size;
+  }
+  if (pos < data.length && !enc.done) parts.push(enc.encode(data.subarray(pos)));
+  parts.push(enc.finish());
+  return { out: Buffer.concat(parts).toString('latin1'), octets: enc.octets };
+}
+
+/** Size with bare LFs counted as CRLF (what the store records as vsize). */
+function vsize(message: string): number {
+  let n = 0;
+  for (let i = 0; i < message.length; i++) n += message[i] === '\n' && message[i - 1] !== '\r' ? 2 : 1;
+  return n;
+}
+
+describe('MessageEncoder', () => {
+  it.each([
+    ['CRLF message', 'A: b\r\n\r\nbody\r\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
+    ['LF message', 'A: b\n\nbody\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
+    ['mixed endings', 'A: b\r\n\nx\ny\r\n', 'A: b\r\n\r\nx\r\ny\r\n.\r\n'],
+    ['no final line ending', 'A: b\n\nlast', 'A: b\r\n\r\nlast\r\n.\r\n'],
+    ['empty message', '', '.\r\n'],
+    ['dot lines are stuffed', 'A: b\n\n.\n..x\n.\r\nend\n', 'A: b\r\n\r\n..\r\n...x\r\n..\r\nend\r\n.\r\n'],
+    ['dot not at line start is left alone', 'A: b\n\na.b\n', 'A: b\r\n\r\na.b\r\n.\r\n'],
+    ['bare CR is kept', 'A: b\r\n\r\nx\ry\r\n', 'A: b\r\n\r\nx\ry\r\n.\r\n'],
+    ['CR CR LF', 'x\r\r\n', 'x\r\r\n.\r\n'],
+  ])('%s', (_name, input, expected) => {
+    const { out, octets } = encode(input);
+    expect(out).toBe(expected);
+    expect(octets).toBe(vsize(input));
+  });
+
+  it.each([
+    ['header only for 0 lines', 'A: b\nC: d\n\nl1\nl2\nl3\n', 0, 'A: b\r\nC: d\r\n\r\n.\r\n'],
+    ['two body lines', 'A: b\n\nl1\nl2\nl3\n', 2, 'A: b\r\n\r\nl1\r\nl2\r\n.\r\n'],
+    ['more lines than the body has', 'A: b\n\nl1\n', 10, 'A: b\r\n\r\nl1\r\n.\r\n'],
+    ['no body at all', 'A: b\n', 3, 'A: b\r\n.\r\n'],
+    ['stuffed line in the body', 'A: b\r\n\r\n.l1\r\nl2\r\n', 1, 'A: b\r\n\r\n..l1\r\n.\r\n'],
+    ['CRLF empty line ends the header', 'A: b\r\n\r\nl1\r\nl2\r\n', 1, 'A: b\r\n\r\nl1\r\n.\r\n'],
+  ])('TOP: %s', (_name, input, lines, expected) => {
+    expect(encode(input, [], lines).out).toBe(expected);
+  });
+
+  it('says when TOP has what it needs, so the rest is not read', () => {
+    const enc = new MessageEncoder({ bodyLines: 1 });
+    enc.encode(Buffer.from('A: b\n\nl1\nl2'));
+    expect(enc.done).toBe(true);
+  });
+
+  it('gives the same output whatever the chunk boundaries (property)', () => {
+    const alphabet = fc.constantFrom('a', '.', '\r', '\n', 'Z', ' ');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')), fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 60 }), fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), (message, chunks, lines) => {
+        const whole = encode(message, [], lines);
+        const split = encode(message, chunks, lines);
+        expect(split.out).toBe(whole.out);
+        if (lines === undefined) {
+          expect(whole.octets).toBe(vsize(message));
+          // Un-stuffing and dropping the terminator gives back the CRLF form of the message.
+          const body = whole.out.slice(0, -3);
+          const unstuffed = body.split('\r\n').map((l) => (l.startsWith('.') ? l.slice(1) : l)).join('\r\n');
+          const crlf = message.replace(/(?<!\r)\n/g, '\r\n');
+          expect(unstuffed).toBe(crlf.endsWith('\n') || crlf === '' ? crlf : `${crlf}\r\n`);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
