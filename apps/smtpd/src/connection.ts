@@ -209,11 +209,6 @@ export class Connection {
     }
   }
 
-  /** Whether another complete command line is already buffered. */
-  hasPendingLine(): boolean {
-    return this.framer.hasLine();
-  }
-
   /** Switches the framer to DATA: call right after queueing the 354 reply. */
   beginData(): void {
     this.framer.beginData();
@@ -309,13 +304,6 @@ export class Connection {
     const timer = setTimeout(() => socket.destroy(), 2000);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
-    this.notify();
-  }
-
-  /** Drops the connection at once. */
-  destroy(): void {
-    this.ending = true;
-    this.socket.destroy();
     this.notify();
   }
 }
