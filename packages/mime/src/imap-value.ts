@@ -117,7 +117,8 @@ export function parseImapValue(text: string): ImapValue {
       pos += len;
       return s;
     }
-    const m = /^[^\s()"{}]+/.exec(text.slice(pos));
+    // atoms, including FETCH item names such as BODY[HEADER.FIELDS (A B)]<0>
+    const m = /^[^\s()"{}[]+(?:\[[^\]]*\](?:<\d+>)?)?/.exec(text.slice(pos));
     if (!m) throw new SyntaxError(`unexpected ${JSON.stringify(text.slice(pos, pos + 10))}`);
     pos += m[0].length;
     if (/^nil$/i.test(m[0])) return null;

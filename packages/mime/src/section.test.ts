@@ -74,6 +74,7 @@ describe('sectionRange', () => {
     ['HEADER.FIELDS (Nothing)', '\r\n'],
     ['3', null],
     ['1.1', 'part one'],
+    ['1.1.1', null],
     ['1.2', null],
     ['1.HEADER', null],
   ])('BODY[%s]', (section, expected) => {

@@ -45,14 +45,15 @@ function parseFieldList(list: string): string[] {
 
 /**
  * Finds the part a path names (RFC 3501 §6.4.5): numbers index the children of a multipart; a non-multipart part
- * only has part 1 (itself); a message/rfc822 part followed by more numbers continues inside the embedded message.
+ * only has part 1 (itself), and only a message/rfc822 part may be followed by more numbers, which continue inside
+ * the embedded message.
  */
 export function findPart(structure: MessageStructure, path: readonly number[]): MimePart | null {
   let part: MimePart | undefined = structure.root;
   for (let i = 0; i < path.length && part; i++) {
     const n = path[i]!;
     if (part.kind === 'multipart') part = part.parts[n - 1];
-    else if (n !== 1) return null;
+    else if (n !== 1 || (i + 1 < path.length && part.kind !== 'message')) return null;
     if (part && part.kind === 'message' && i + 1 < path.length) part = part.parts[0];
   }
   return part ?? null;
@@ -107,14 +108,18 @@ function headerRange(part: MimePart, spec: SectionSpec): SectionRange {
 
 /**
  * Keeps the fields of a header block whose names are (or, with `not`, are not) in `names`, case-insensitively,
- * each with its folded lines, then an empty line. Line endings are kept as stored.
+ * each with its folded lines. A line without a colon is a field named by the whole line. HEADER.FIELDS output
+ * always ends with an empty line; HEADER.FIELDS.NOT output only when the header had one (as Dovecot does).
+ * Line endings are kept as stored.
  */
 export function filterHeaderFields(block: Uint8Array, names: readonly string[], not: boolean): Buffer {
   const text = Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString('latin1');
   const wanted = new Set(names.map((n) => n.toLowerCase()));
   const out: string[] = [];
   let keep = false;
+  let inField = false;
   let eol = '\r\n';
+  let hasEmptyLine = false;
   let pos = 0;
   while (pos < text.length) {
     const lf = text.indexOf('\n', pos);
@@ -123,17 +128,20 @@ export function filterHeaderFields(block: Uint8Array, names: readonly string[], 
     pos = lineEnd;
     if (line === '\n' || line === '\r\n') {
       eol = line;
+      hasEmptyLine = true;
       break;
     }
     const c0 = line.charCodeAt(0);
-    if (c0 !== 0x20 && c0 !== 0x09) {
-      const colon = line.indexOf(':');
-      const name = (colon < 0 ? '' : line.slice(0, colon)).replace(/[ \t]+$/, '').toLowerCase();
-      keep = colon >= 0 && wanted.has(name) !== not;
-      if (lf >= 0 && line.length > 1) eol = line.endsWith('\r\n') ? '\r\n' : '\n';
+    if (!inField || (c0 !== 0x20 && c0 !== 0x09)) {
+      const bare = line.replace(/\r?\n$/, '');
+      const colon = bare.indexOf(':');
+      const name = (colon < 0 ? bare : bare.slice(0, colon).replace(/[ \t]+$/, '')).toLowerCase();
+      keep = wanted.has(name) !== not;
+      inField = true;
+      if (lf >= 0) eol = line.endsWith('\r\n') ? '\r\n' : '\n';
     }
     if (keep) out.push(lf < 0 ? line + eol : line);
   }
-  out.push(eol);
+  if (!not || hasEmptyLine) out.push(eol);
   return Buffer.from(out.join(''), 'latin1');
 }

@@ -1,11 +1,24 @@
 // Differential test against Dovecot: APPEND a corpus, FETCH BODYSTRUCTURE, BODY, ENVELOPE, RFC822.SIZE and every
-// BODY[n.MIME], and compare with what @mail/mime renders for the same octets (as sent, and as Dovecot stored them).
+// BODY[section] of every part, and compare with what @mail/mime renders for the same octets (as sent, and as Dovecot stored them).
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyStructure, envelope, parseStructureSync, sectionRange, type ImapValue, type MessageStructure, type MimePart } from '../src/index.js';
+import {
+  bodyStructure,
+  envelope,
+  filterHeaderFields,
+  findPart,
+  parseStructureSync,
+  sectionRange,
+  type ImapValue,
+  type MessageStructure,
+  type MimePart,
+} from '../src/index.js';
 import { loadCorpus, type CorpusMessage } from './corpus.js';
 import { startDovecot, type Dovecot } from './dovecot.js';
 import { ImapClient } from './imap-client.js';
+
+/** Header fields asked for in HEADER.FIELDS sections. */
+const FIELDS = 'FROM TO SUBJECT CONTENT-TYPE X-FOLDED';
 
 /** Section paths of every addressable part, as IMAP numbers them. */
 function partPaths(structure: MessageStructure): string[] {
@@ -25,6 +38,20 @@ function partPaths(structure: MessageStructure): string[] {
   if (structure.root.kind === 'multipart') children(structure.root, []);
   else walk(structure.root, [1]);
   return out;
+}
+
+/**
+ * Deliberate difference (see README): HEADER.FIELDS of an embedded message whose header is cut short by a boundary.
+ * Dovecot reads on from the header's start to the next empty line in the raw file, past the boundary; we filter the
+ * header as parsed.
+ */
+function cutHeaderFields(structure: MessageStructure, bytes: Buffer, section: string): boolean {
+  const m = /^([\d.]+)\.HEADER\.FIELDS/.exec(section);
+  if (!m) return false;
+  const inner = findPart(structure, m[1]!.split('.').map(Number))?.parts[0];
+  if (!inner) return false;
+  const header = bytes.subarray(inner.headerStart, inner.bodyStart).toString('latin1');
+  return header !== '' && !/(^|\n)\r?\n$/.test(header);
 }
 
 function crlf(bytes: Buffer): string {
@@ -62,9 +89,10 @@ describe('differential test against Dovecot', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(100);
   });
 
-  it('renders BODYSTRUCTURE, BODY, ENVELOPE, RFC822.SIZE and BODY[n.MIME] as Dovecot does', async () => {
+  it('renders BODYSTRUCTURE, BODY, ENVELOPE, RFC822.SIZE and every BODY[section] as Dovecot does', async () => {
     const fetched = await client.fetch('1:*', 'UID RFC822.SIZE BODYSTRUCTURE BODY ENVELOPE');
     const diffs: string[] = [];
+    let deliberate = 0;
     for (let i = 0; i < corpus.length; i++) {
       const m = corpus[i]!;
       const theirs = fetched.get(i + 1);
@@ -85,16 +113,30 @@ describe('differential test against Dovecot', () => {
       check('BODY', bodyStructure(ours, { extended: false }), theirs.get('BODY'));
       check('ENVELOPE', envelope(ours), theirs.get('ENVELOPE'));
 
-      const paths = partPaths(ours);
-      const items = paths.map((p) => `BODY.PEEK[${p}.MIME]`).join(' ');
-      const mime = paths.length > 0 ? (await client.fetch(String(i + 1), items)).get(i + 1) : undefined;
-      for (const p of paths) {
-        const range = sectionRange(ours, `${p}.MIME`);
-        const mine = range ? crlf(m.bytes.subarray(range.start, range.end)) : '';
-        check(`BODY[${p}.MIME]`, mine, mime?.get(`BODY[${p}.MIME]`));
+      // every section of every part, as ranges of the octets we parsed
+      const sections = ['HEADER', 'TEXT', `HEADER.FIELDS (${FIELDS})`, `HEADER.FIELDS.NOT (${FIELDS})`];
+      for (const p of partPaths(ours)) {
+        sections.push(p, `${p}.MIME`);
+        const part = findPart(ours, p.split('.').map(Number));
+        if (part?.kind === 'message') sections.push(`${p}.HEADER`, `${p}.TEXT`, `${p}.HEADER.FIELDS (${FIELDS})`);
+      }
+      const items = sections.map((s) => `BODY.PEEK[${s}]`).join(' ');
+      const got = (await client.fetch(String(i + 1), items)).get(i + 1);
+      for (const section of sections) {
+        const range = sectionRange(ours, section);
+        let mine = '';
+        if (range) {
+          const bytes = m.bytes.subarray(range.start, range.end);
+          mine = crlf(range.fields ? filterHeaderFields(bytes, range.fields.names, range.fields.not) : bytes);
+        }
+        const theirsSection = got?.get(`BODY[${section.toUpperCase()}]`) ?? null;
+        if (cutHeaderFields(ours, m.bytes, section) && mine !== theirsSection) deliberate++;
+        else check(`BODY[${section}]`, mine, theirsSection);
       }
     }
     if (diffs.length > 0) console.log(diffs.join('\n'));
+    // the corpus has exactly one case of the documented difference; more would mean the rule is too broad
+    expect(deliberate).toBe(1);
     expect(diffs).toEqual([]);
   }, 120_000);
 });
