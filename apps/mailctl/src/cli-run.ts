@@ -4,6 +4,7 @@ import { authCommand } from './commands/auth.js';
 import { configCommand } from './commands/config.js';
 import { domainCommand } from './commands/domain.js';
 import { pwCommand } from './commands/pw.js';
+import { queueCommand } from './commands/queue.js';
 import { upCommand } from './commands/up.js';
 import { userCommand } from './commands/user.js';
 import type { Command, Io } from './command.js';
@@ -16,6 +17,7 @@ const commands = new Map<string, Command>([
   ['alias', aliasCommand],
   ['auth', authCommand],
   ['pw', pwCommand],
+  ['queue', queueCommand],
 ]);
 
 function usage(): string {
