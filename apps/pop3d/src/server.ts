@@ -28,6 +28,8 @@ export interface ServerOptions {
   maxConnections: number;
   /** Most connections from one client address, over every listener. */
   maxPerIp: number;
+  /** Which client addresses count as this machine (plaintext logins allowed); default 127.0.0.0/8 and ::1. */
+  isLoopback?: (ip: string) => boolean;
 }
 
 /** The client address with IPv4-mapped IPv6 written as IPv4. */
@@ -138,7 +140,7 @@ export class Pop3Server {
       id: randomBytes(6).toString('base64url'),
       remoteIp: ip,
       remotePort: socket.remotePort ?? 0,
-      loopback: isLoopback(ip),
+      loopback: (this.options.isLoopback ?? isLoopback)(ip),
       secure,
       starttls: entry.spec.tls === 'starttls',
     };

@@ -4,6 +4,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Authenticator, hashPassword, MemoryDirectory } from '@mail/auth';
 import { createLogger } from '@mail/log';
 import { MemoryStore, type MailFolder } from '@mail/maildir';
+import { createTlsProvider, type TlsProvider } from '@mail/tls';
 import { MemoryMailboxLocks } from './lock.js';
 import type { Pop3Deps } from './ports.js';
 import { Pop3Server, type ListenerSpec } from './server.js';
@@ -21,7 +22,7 @@ export interface Harness {
   deps: Pop3Deps;
   port: number;
   inbox(account?: string): Promise<MailFolder>;
-  client(): Promise<TestClient>;
+  client(options?: { tls?: boolean }): Promise<TestClient>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +32,10 @@ export interface HarnessOptions {
   listener?: Partial<ListenerSpec>;
   maxConnections?: number;
   maxPerIp?: number;
+  /** Treat the loopback client as a remote one (plaintext logins need TLS). */
+  remote?: boolean;
+  /** Certificates for STLS and implicit TLS. */
+  tls?: TlsProvider;
   messages?: Array<string | Buffer>;
 }
 
@@ -48,6 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     inboxes: { open: async (account) => (await store.openMailbox(account.address)).folder('INBOX') },
     locks,
     apopAvailable: async () => true,
+    ...(options.tls ? { tls: options.tls } : {}),
     ...options.deps,
   };
   const log = createLogger('pop3d-test', { level: process.env.TEST_LOG === '1' ? 'debug' : 'silent' });
@@ -57,6 +63,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log,
     maxConnections: options.maxConnections ?? 100,
     maxPerIp: options.maxPerIp ?? 100,
+    ...(options.remote ? { isLoopback: () => false } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   await server.listen([{ host: '127.0.0.1', port: 0, tls: 'starttls', ...options.listener }]);
   const port = server.addresses()[0]!.port;
@@ -69,8 +77,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deps,
     port,
     inbox: async (account = USER) => (await store.openMailbox(account)).folder('INBOX'),
-    async client() {
-      const c = await TestClient.connect(port);
+    async client(connectOptions: { tls?: boolean } = {}) {
+      const c = await TestClient.connect(port, connectOptions);
       clients.push(c);
       return c;
     },
@@ -226,4 +234,9 @@ export class TestClient {
   destroy(): void {
     this.socket.destroy();
   }
+}
+
+/** A TLS provider with a self-signed certificate in `dir` (generated once per directory). */
+export async function testTls(dir: string): Promise<TlsProvider> {
+  return createTlsProvider({ tls: { selfSigned: true, reloadInterval: 0 }, hostname: 'pop.example.test', dataDir: dir, log: createLogger('tls-test', { level: 'silent' }) });
 }
