@@ -7,18 +7,19 @@ import type { QuotaLimits, QuotaUsage } from './quota.js';
 /** A message to store: bytes, text, or a stream of bytes. */
 export type MessageSource = Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
 
+/** One message as listed. Shared between snapshots: treat it as read-only. */
 export interface MessageInfo {
-  uid: number;
-  flags: SystemFlag[];
-  keywords: string[];
+  readonly uid: number;
+  readonly flags: readonly SystemFlag[];
+  readonly keywords: readonly string[];
   /** Octets on disk. */
-  size: number;
+  readonly size: number;
   /** Octets with CRLF line endings (RFC822.SIZE, POP3 LIST). */
-  vsize: number;
+  readonly vsize: number;
   /** Internal date, milliseconds since the epoch. */
-  internalDate: number;
+  readonly internalDate: number;
   /** CONDSTORE mod-sequence (RFC 7162). */
-  modseq: number;
+  readonly modseq: number;
 }
 
 export type ChangeKind = 'append' | 'flags' | 'expunge' | 'create' | 'delete' | 'rename' | 'sync';

@@ -1,17 +1,17 @@
 // The scan cache of one Maildir folder: UIDs, flags, sizes and mod-sequences in memory, re-synced incrementally from disk.
-import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MessageInfo } from './api.js';
 import { CorruptFileError, isErrno, MailboxNotFoundError } from './errors.js';
-import { baseTimeMs, parseMaildirName, type MaildirName } from './filename.js';
-import { statOrNull } from './fsutil.js';
+import { baseTimeMs } from './filename.js';
+import { baseOf, listed, scanDirs, statDirs, SUBDIRS, type ListedFile, type Mtimes, type ScanResult, type SubDir } from './folder-scan.js';
 import { KeywordMap } from './keywords.js';
 import { withDotlock } from './lock.js';
-import { bareLfCount } from './message-input.js';
+import { countSizes, statMtime } from './message-input.js';
 import { ModseqLog, type ModseqLine } from './modseq.js';
 import { newGuid, Uidlist } from './uidlist.js';
 import { nextUidValidity } from './uidvalidity.js';
 
-export type SubDir = 'new' | 'cur';
+export type { SubDir } from './folder-scan.js';
 
 export interface MessageRecord {
   uid: number;
@@ -26,6 +26,8 @@ export interface MessageRecord {
   vsize: number;
   internalDate: number;
   modseq: number;
+  /** The API view, built on first use and dropped when the record changes. */
+  info?: MessageInfo;
 }
 
 export interface IndexOptions {
@@ -35,70 +37,43 @@ export interface IndexOptions {
   lockStaleMs: number;
 }
 
-interface ListedFile {
-  dir: SubDir;
-  name: string;
-  parsed: MaildirName;
-}
-
-function listed(dir: SubDir, name: string): ListedFile {
-  return { dir, name, parsed: parseMaildirName(name) };
-}
-
-/** A directory changed less than this long ago may change again within the same time stamp: scan it again next time. */
+/** A directory changed less than this long ago may change again within the same time stamp: read it again next time. */
 const DIRTY_MS = 1000;
 
-/** Dovecot's order for new files: time in the name, then microseconds, then the name. */
+/** Dovecot's order for new files: time in the name, then the name. */
 function sortNewFiles(a: string, b: string): number {
   const ta = baseTimeMs(a) ?? 0;
   const tb = baseTimeMs(b) ?? 0;
   return ta !== tb ? ta - tb : a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function countVsize(path: string): Promise<{ size: number; vsize: number } | null> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
-    throw err;
-  }
-  try {
-    let size = 0;
-    let extra = 0;
-    let prevCr = false;
-    for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      extra += bareLfCount(chunk, prevCr);
-      prevCr = chunk[chunk.length - 1] === 0x0d;
-    }
-    return { size, vsize: size + extra };
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
- * One folder's state. All calls must be serialized by the caller (one in-process mutex per folder);
- * changes by other processes are picked up by sync(), which costs a few stat() calls when nothing changed.
+ * One folder's state. Calls must be serialized by the caller (one in-process mutex per folder). A sync
+ * costs a few stat() calls when nothing changed; otherwise only the changed subdirectory is read, and
+ * only messages whose names, UIDs or mod-sequences changed are looked at again.
  */
 export class FolderIndex {
   readonly uidlist: Uidlist;
   readonly modseqLog: ModseqLog;
   readonly keywords: KeywordMap;
   /** Internal dates of files this process just stored, so that giving them a UID needs no stat(). */
-  readonly knownDates = new Map<string, number>();
+  private readonly knownDates = new Map<string, number>();
+  private files = new Map<string, ListedFile>();
+  private inDir: Record<SubDir, Set<string>> = { new: new Set(), cur: new Set() };
+  private listedDirs: Record<SubDir, boolean> = { new: false, cur: false };
   private records = new Map<number, MessageRecord>();
   private byBase = new Map<string, MessageRecord>();
   private sorted: MessageRecord[] | null = null;
-  private listing = new Map<string, ListedFile>();
-  private newMtime = -1;
-  private curMtime = -1;
-  private dirty = true;
+  private touched = new Set<string>();
+  private fullRebuild = true;
+  private mtimes: Mtimes = { new: -1, cur: -1 };
+  private dirty: Record<SubDir, boolean> = { new: true, cur: true };
   private synced = false;
   private uidlistBroken = false;
-  /** Highest UID the uidlist held when the last scan started: records up to it that were not found are gone. */
+  /** Highest UID the uidlist held when the last full scan started: records up to it that were not found are gone. */
   private scanUidMax = 0;
+  /** uidlist size at the last compaction attempt, so one that could not shrink it is not retried at every sync. */
+  private compactionTriedAt = -1;
 
   constructor(
     readonly path: string,
@@ -125,6 +100,10 @@ export class FolderIndex {
     return this.records.get(uid);
   }
 
+  byBaseName(base: string): MessageRecord | undefined {
+    return this.byBase.get(base);
+  }
+
   /** Messages in UID order. */
   messages(): MessageRecord[] {
     if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => a.uid - b.uid);
@@ -133,25 +112,21 @@ export class FolderIndex {
 
   /** Brings the cache up to date with the disk. Throws MailboxNotFoundError when the folder is gone. */
   async sync(): Promise<void> {
-    const [stNew, stCur] = await Promise.all([statOrNull(join(this.path, 'new')), statOrNull(join(this.path, 'cur'))]);
-    if (!stNew || !stCur) throw new MailboxNotFoundError(this.path);
-    let changed = await this.refreshUidlist();
-    changed = (await this.modseqLog.refresh()) || changed;
-    await this.keywords.refresh();
-    const dirsChanged = this.dirty || Number(stNew.mtimeMs) !== this.newMtime || Number(stCur.mtimeMs) !== this.curMtime;
-    if (!dirsChanged && !changed && this.synced) return;
-    if (dirsChanged) await this.scan();
+    const mtimes = await statDirs(this.path);
+    await this.refreshFiles();
+    const want = { new: this.dirty.new || mtimes.new !== this.mtimes.new, cur: this.dirty.cur || mtimes.cur !== this.mtimes.cur };
+    if (want.new || want.cur) await this.scan(want);
+    if (!this.synced) this.fullRebuild = true;
     if (this.needsWrite()) await this.locked(() => this.fixUp());
-    this.rebuild();
-    this.synced = true;
+    this.apply();
+    this.synced = this.listedDirs.new && this.listedDirs.cur;
   }
 
   /** Runs `fn` holding the folder's dovecot-uidlist lock, with the uidlist and modseq log freshly read. */
   async locked<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await withDotlock(this.uidlist.path, { staleMs: this.options.lockStaleMs }, async () => {
-        await this.refreshUidlist();
-        await this.modseqLog.refresh();
+        await this.refreshFiles();
         return fn();
       });
     } catch (err) {
@@ -160,85 +135,122 @@ export class FolderIndex {
     }
   }
 
-  /** Forces a directory scan at the next sync (after an operation found a file missing). */
+  /** Forces both subdirectories to be read at the next sync (after a file was not where the cache said). */
   invalidate(): void {
-    this.dirty = true;
+    this.dirty = { new: true, cur: true };
   }
 
-  private async refreshUidlist(): Promise<boolean> {
+  /** Reads what changed in dovecot-uidlist, the modseq log and dovecot-keywords, and marks affected messages. */
+  private async refreshFiles(): Promise<void> {
     try {
-      return await this.uidlist.refresh();
+      await this.uidlist.refresh();
+      this.uidlistBroken = false;
     } catch (err) {
       if (!(err instanceof CorruptFileError)) throw err;
       this.uidlistBroken = true;
-      return true;
     }
-  }
-
-  private async statDirs(): Promise<[number, number]> {
-    try {
-      const [a, b] = await Promise.all([stat(join(this.path, 'new')), stat(join(this.path, 'cur'))]);
-      return [Number(a.mtimeMs), Number(b.mtimeMs)];
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new MailboxNotFoundError(this.path);
-      throw err;
-    }
-  }
-
-  private async readDirs(): Promise<Map<string, ListedFile>> {
-    const listing = new Map<string, ListedFile>();
-    // new/ before cur/: a file moved from new/ to cur/ meanwhile is then seen at least once.
-    for (const dir of ['new', 'cur'] as const) {
-      let names: string[];
-      try {
-        names = await readdir(join(this.path, dir));
-      } catch (err) {
-        if (isErrno(err, 'ENOENT')) throw new MailboxNotFoundError(this.path);
-        throw err;
-      }
-      for (const name of names) {
-        if (name.startsWith('.') || name.includes('\n') || name.includes('\r')) continue;
-        const f = listed(dir, name);
-        listing.set(f.parsed.base, f);
+    const u = this.uidlist.takeChanges();
+    if (u.reset) this.fullRebuild = true;
+    else for (const base of u.bases) this.touched.add(base);
+    await this.modseqLog.refresh();
+    const m = this.modseqLog.takeChanges();
+    if (m.reset) this.fullRebuild = true;
+    else {
+      for (const uid of m.uids) {
+        const base = this.records.get(uid)?.base ?? this.uidlist.record(uid)?.base;
+        if (base !== undefined) this.touched.add(base);
       }
     }
-    return listing;
+    if (await this.keywords.refresh()) for (const rec of this.records.values()) delete rec.info;
   }
 
-  /** readdir of new/ and cur/, repeated while they change underneath; see the class comment about renames. */
-  private async scan(): Promise<void> {
-    this.scanUidMax = this.uidlist.nextUid() - 1;
-    let listing = new Map<string, ListedFile>();
-    let mtimes: [number, number] = [0, 0];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = await this.statDirs();
-      listing = await this.readDirs();
-      mtimes = await this.statDirs();
-      if (before[0] === mtimes[0] && before[1] === mtimes[1]) break;
+  /** True when a message we knew in a directory that was read is missing from everything that was read. */
+  private lostSome(result: ScanResult): boolean {
+    const present = new Set<string>();
+    for (const d of SUBDIRS) for (const n of result.names[d] ?? []) present.add(baseOf(n));
+    for (const d of SUBDIRS) {
+      if (!result.names[d]) continue;
+      for (const base of this.inDir[d]) if (!present.has(base)) return true;
     }
-    const recent = Date.now() - Math.max(...mtimes) < DIRTY_MS;
-    // readdir may miss a file renamed during the scan (a flag change): in a busy directory a known
-    // message counts as gone only when a second listing misses it too.
-    if (recent && [...this.records.values()].some((r) => !listing.has(r.base))) {
-      const again = await this.readDirs();
-      for (const [base, f] of again) if (!listing.has(base)) listing.set(base, f);
+    return false;
+  }
+
+  /** Reads the subdirectories in `want` and records which files appeared, moved or went away. */
+  private async scan(want: Record<SubDir, boolean>): Promise<void> {
+    let result = await scanDirs(this.path, want, this.mtimes);
+    // A message that left one directory may be in the other one now: read both before calling it gone.
+    if (!(result.names.new && result.names.cur) && this.lostSome(result)) result = await scanDirs(this.path, { new: true, cur: true }, this.mtimes);
+    if (result.names.new && result.names.cur) this.scanUidMax = this.uidlist.nextUid() - 1;
+    // readdir may miss a file renamed while it runs (a flag change by someone else): in a busy folder a
+    // known message counts as gone only when a second listing misses it too.
+    const busy = Date.now() - Math.max(result.mtimes.new, result.mtimes.cur) < DIRTY_MS;
+    if (busy && this.lostSome(result)) {
+      const again = await scanDirs(this.path, { new: result.names.new !== undefined, cur: result.names.cur !== undefined }, result.mtimes);
+      for (const d of SUBDIRS) {
+        const first = result.names[d];
+        const second = again.names[d];
+        if (!first || !second) continue;
+        const have = new Set(first.map(baseOf));
+        for (const n of second) if (!have.has(baseOf(n))) first.push(n);
+      }
     }
-    this.listing = listing;
-    [this.newMtime, this.curMtime] = mtimes;
-    this.dirty = recent;
+    const bases: Partial<Record<SubDir, string[]>> = {};
+    for (const d of SUBDIRS) if (result.names[d]) bases[d] = (result.names[d] as string[]).map(baseOf);
+    const inCur = bases.cur ? new Set(bases.cur) : null;
+    for (const d of SUBDIRS) {
+      const names = result.names[d];
+      const dirBases = bases[d];
+      if (!names || !dirBases) continue;
+      const now = d === 'cur' && inCur ? inCur : new Set<string>();
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        const base = dirBases[i] as string;
+        // new/ is read first; the same base in cur/ is the newer state
+        if (d === 'new' && inCur?.has(base)) continue;
+        now.add(base);
+        const known = this.files.get(base);
+        if (known !== undefined && known.dir === d && known.name === name) continue;
+        this.files.set(base, listed(d, name));
+        this.touched.add(base);
+      }
+      for (const base of this.inDir[d]) {
+        if (now.has(base)) continue;
+        if (this.files.get(base)?.dir === d) {
+          this.files.delete(base);
+          this.touched.add(base);
+        }
+      }
+      this.inDir[d] = now;
+      this.listedDirs[d] = true;
+    }
+    this.mtimes = result.mtimes;
+    const now = Date.now();
+    this.dirty = { new: now - result.mtimes.new < DIRTY_MS, cur: now - result.mtimes.cur < DIRTY_MS };
+  }
+
+  /** Bases to look at: all of them after a reset, else the touched ones. */
+  private candidates(): Iterable<string> {
+    return this.fullRebuild ? this.files.keys() : this.touched;
   }
 
   private needsWrite(): boolean {
     const header = this.uidlist.header;
     if (this.uidlistBroken || !header || header.version !== 3 || !header.guid) return true;
     if (this.modseqLog.uidValidity !== header.uidValidity) return true;
-    for (const [base, f] of this.listing) {
+    for (const base of this.candidates()) {
+      const f = this.files.get(base);
+      if (!f) continue;
       const uid = this.uidlist.uidOf(base);
       if (uid === undefined) return true;
       const entry = this.modseqLog.get(uid);
       if (!entry || entry.letters !== f.parsed.letters) return true;
     }
-    return false;
+    return this.wantsCompaction();
+  }
+
+  private wantsCompaction(): boolean {
+    if (!this.listedDirs.new || !this.listedDirs.cur || this.uidlist.size === this.compactionTriedAt) return false;
+    return this.uidlist.wantsCompaction(this.uidlist.size - this.files.size) || this.modseqLog.wantsCompaction();
   }
 
   /** Under the lock: creates or repairs the uidlist, gives new files UIDs and records mod-sequences. */
@@ -247,119 +259,162 @@ export class FolderIndex {
     if (this.uidlistBroken || !header) {
       await this.uidlist.rewrite({ uidValidity: await nextUidValidity(this.options.root), guid: newGuid() });
       this.uidlistBroken = false;
-      header = this.uidlist.header;
     } else if (header.version !== 3 || !header.guid) {
       await this.uidlist.rewrite();
-      header = this.uidlist.header;
     }
+    header = this.uidlist.header;
     if (!header) throw new Error(`could not create ${this.uidlist.path}`);
     if (this.modseqLog.uidValidity !== header.uidValidity) await this.modseqLog.rewrite(header.uidValidity);
+    // A rewrite above resets the files: then every message is looked at.
+    await this.refreshFiles();
 
-    const fresh = [...this.listing.keys()].filter((base) => this.uidlist.uidOf(base) === undefined).sort(sortNewFiles);
+    const candidates = [...this.candidates()].filter((base) => this.files.has(base));
+    const fresh = candidates.filter((base) => this.uidlist.uidOf(base) === undefined).sort(sortNewFiles);
     let next = this.uidlist.nextUid();
     await this.uidlist.append(fresh.map((base) => ({ uid: next++, base })));
+    for (const base of fresh) this.touched.add(base);
 
     const modseq = this.modseqLog.highest + 1;
     const lines: ModseqLine[] = [];
-    for (const [base, f] of this.listing) {
+    for (const base of candidates) {
+      const f = this.files.get(base) as ListedFile;
       const uid = this.uidlist.uidOf(base);
       if (uid === undefined) continue;
-      const parsed = f.parsed;
       const entry = this.modseqLog.get(uid);
       if (entry) {
-        if (entry.letters !== parsed.letters) lines.push({ kind: 'set', uid, ...entry, modseq, letters: parsed.letters });
+        if (entry.letters !== f.parsed.letters) lines.push({ kind: 'set', uid, ...entry, modseq, letters: f.parsed.letters });
         continue;
       }
       const file = join(this.path, f.dir, f.name);
-      let internalDate = this.knownDates.get(base);
-      if (internalDate === undefined) internalDate = Number((await statOrNull(file))?.mtimeMs ?? baseTimeMs(base) ?? Date.now());
+      const internalDate = this.knownDates.get(base) ?? (await statMtime(file)) ?? baseTimeMs(base) ?? Date.now();
       this.knownDates.delete(base);
-      const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters: parsed.letters };
-      if (parsed.size === undefined || parsed.vsize === undefined) {
-        const sizes = await countVsize(file);
+      const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters: f.parsed.letters };
+      if (f.parsed.size === undefined || f.parsed.vsize === undefined) {
+        const sizes = await countSizes(file);
         if (sizes) {
-          line.size = parsed.size ?? sizes.size;
-          line.vsize = parsed.vsize ?? sizes.vsize;
+          line.size = f.parsed.size ?? sizes.size;
+          line.vsize = f.parsed.vsize ?? sizes.vsize;
         }
       }
       lines.push(line);
     }
     await this.modseqLog.append(lines);
+    this.modseqLog.takeChanges();
+    this.uidlist.takeChanges();
+    if (this.wantsCompaction()) await this.compact(header.uidValidity);
+  }
 
+  /** Rewrites the uidlist without records of files that are gone and the modseq log without dead lines. */
+  private async compact(uidValidity: number): Promise<void> {
     const live = new Set<number>();
-    for (const base of this.listing.keys()) {
+    for (const base of this.files.keys()) {
       const uid = this.uidlist.uidOf(base);
       if (uid !== undefined) live.add(uid);
     }
     const gone = new Set<number>();
     for (const r of this.uidlist.records()) if (r.uid <= this.scanUidMax && !live.has(r.uid)) gone.add(r.uid);
     if (this.uidlist.wantsCompaction(gone.size)) await this.uidlist.rewrite({ drop: gone });
-    if (this.modseqLog.wantsCompaction()) await this.modseqLog.rewrite(header.uidValidity, live);
+    if (this.modseqLog.wantsCompaction()) await this.modseqLog.rewrite(uidValidity, live);
+    this.compactionTriedAt = this.uidlist.size;
+    this.uidlist.takeChanges();
+    this.modseqLog.takeChanges();
   }
 
-  private rebuild(): void {
-    const records = new Map<number, MessageRecord>();
-    const byBase = new Map<string, MessageRecord>();
-    for (const [base, f] of this.listing) {
-      const uid = this.uidlist.uidOf(base);
-      if (uid === undefined) continue;
-      const entry = this.modseqLog.get(uid);
-      const parsed = f.parsed;
-      const size = parsed.size ?? entry?.size ?? 0;
-      const rec: MessageRecord = {
-        uid,
-        base,
-        filename: f.name,
-        dir: f.dir,
-        letters: parsed.letters,
-        size,
-        vsize: parsed.vsize ?? entry?.vsize ?? size,
-        internalDate: entry?.internalDate ?? baseTimeMs(base) ?? 0,
-        modseq: entry?.modseq ?? 1,
-      };
-      records.set(uid, rec);
-      byBase.set(base, rec);
+  private makeRecord(base: string, f: ListedFile, uid: number): MessageRecord {
+    const entry = this.modseqLog.get(uid);
+    const parsed = f.parsed;
+    const size = parsed.size ?? entry?.size ?? 0;
+    return {
+      uid,
+      base,
+      filename: f.name,
+      dir: f.dir,
+      letters: parsed.letters,
+      size,
+      vsize: parsed.vsize ?? entry?.vsize ?? size,
+      internalDate: entry?.internalDate ?? baseTimeMs(base) ?? 0,
+      modseq: entry?.modseq ?? 1,
+    };
+  }
+
+  /** Brings the records in line with the files, all of them after a reset, else the touched ones. */
+  private apply(): void {
+    if (this.fullRebuild) {
+      this.records = new Map();
+      this.byBase = new Map();
+      for (const [base, f] of this.files) {
+        const uid = this.uidlist.uidOf(base);
+        if (uid === undefined) continue;
+        const rec = this.makeRecord(base, f, uid);
+        this.records.set(uid, rec);
+        this.byBase.set(base, rec);
+      }
+      this.sorted = null;
+      this.fullRebuild = false;
+      this.touched.clear();
+      return;
     }
-    this.records = records;
-    this.byBase = byBase;
-    this.sorted = null;
+    for (const base of this.touched) {
+      const old = this.byBase.get(base);
+      const f = this.files.get(base);
+      const uid = f ? this.uidlist.uidOf(base) : undefined;
+      if (old && (uid === undefined || uid !== old.uid)) {
+        this.records.delete(old.uid);
+        this.byBase.delete(base);
+        this.sorted = null;
+      }
+      if (!f || uid === undefined) continue;
+      const rec = this.makeRecord(base, f, uid);
+      const current = this.byBase.get(base);
+      if (current) {
+        Object.assign(current, rec);
+        delete current.info;
+      } else {
+        this.records.set(uid, rec);
+        this.byBase.set(base, rec);
+        this.sorted = null;
+      }
+    }
+    this.touched.clear();
   }
 
-  /** Records a rename this process made, so the next sync need not rescan for it. */
+  /** Records a rename this process made. */
   noteMoved(base: string, dir: SubDir, name: string): void {
-    this.listing.set(base, listed(dir, name));
+    const old = this.files.get(base);
+    if (old) this.inDir[old.dir].delete(base);
+    this.files.set(base, listed(dir, name));
+    this.inDir[dir].add(base);
+    this.touched.add(base);
   }
 
   /** Records a file this process removed or moved away. */
   noteRemoved(base: string): void {
-    this.listing.delete(base);
+    const old = this.files.get(base);
+    if (old) this.inDir[old.dir].delete(base);
+    this.files.delete(base);
+    this.touched.add(base);
   }
 
-  /** Records a file this process added (its UID comes with the next locked fix-up). */
+  /** Records a file this process added; it gets its UID in commitNoted(). */
   noteAdded(base: string, dir: SubDir, name: string, internalDate: number): void {
-    this.listing.set(base, listed(dir, name));
+    this.noteMoved(base, dir, name);
     this.knownDates.set(base, internalDate);
   }
 
-  /** Applies noted renames and removals to the records (no UIDs or mod-sequences are given). */
+  /** Applies noted renames and removals to the records. */
   applyNoted(): void {
-    this.rebuild();
+    this.apply();
   }
 
   /** Re-reads new/ and cur/ now (under the lock, after a file was not where the cache said). */
   async rescan(): Promise<void> {
-    await this.scan();
-    this.rebuild();
+    await this.scan({ new: true, cur: true });
+    this.apply();
   }
 
-  /** Applies noted changes and assigns UIDs and mod-sequences; the caller holds the lock. */
+  /** Gives noted new files their UIDs and mod-sequences without reading the directories; the caller holds the lock. */
   async commitNoted(): Promise<void> {
     await this.fixUp();
-    this.rebuild();
-  }
-
-  /** The record for a base name, after the last rebuild. */
-  byBaseName(base: string): MessageRecord | undefined {
-    return this.byBase.get(base);
+    this.apply();
   }
 }

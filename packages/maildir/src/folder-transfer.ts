@@ -14,9 +14,10 @@ import type { ModseqLine } from './modseq.js';
 import { overQuota, type QuotaLimits, type QuotaUsage } from './quota.js';
 
 /** Raises QuotaExceededError (carrying the usage) when adding would pass a limit. */
-export async function checkQuota(folder: FolderHandle, services: StoreServices, bytes: number, messages: number, limits?: QuotaLimits): Promise<QuotaUsage> {
+export async function checkQuota(folder: FolderHandle, services: StoreServices, bytes: number, messages: number, limits?: QuotaLimits): Promise<QuotaUsage | null> {
   const effective = limits ?? (await services.limits(folder.ref.account));
-  const usage = await services.quota(folder.ref.root).usage(effective);
+  const usage = await services.quota(folder.ref.root).forCheck(effective);
+  if (!usage) return null;
   const over = overQuota(usage, bytes, messages);
   if (over) {
     const err = new QuotaExceededError(over, over === 'storage' ? usage.storage + bytes : usage.messages + messages, (over === 'storage' ? usage.limits.storage : usage.limits.messages) ?? 0);
@@ -56,8 +57,10 @@ export async function appendMessage(folder: FolderHandle, message: MessageSource
     await utimes(tmpPath, new Date(internalDate), new Date(internalDate));
     if (mode.enforceQuota) await checkQuota(folder, services, sizes.size, 1, options.quota);
     if (options.beforePublish) await options.beforePublish(base);
-    uid = await folder.exclusive(() =>
-      folder.index.locked(async () => {
+    // No directory scan: like Dovecot's save, only the uidlist tail is read to give the new file its UID.
+    uid = await folder.exclusive(
+      () =>
+        folder.index.locked(async () => {
         const letters = sortLetters(lettersOf(set.system) + (await folder.index.keywords.lettersFor(set.keywords)));
         const dir: SubDir = letters ? 'cur' : 'new';
         const name = letters ? `${base}:2,${letters}` : base;
@@ -69,6 +72,7 @@ export async function appendMessage(folder: FolderHandle, message: MessageSource
         if (!rec) throw new Error(`stored message ${base} got no UID`);
         return rec.uid;
       }),
+      { sync: false },
     );
   } catch (err) {
     await unlink(tmpPath).catch(() => undefined);
@@ -165,8 +169,9 @@ export async function transferMessages(source: FolderHandle, uids: readonly numb
   if (mode === 'copy') await checkQuota(dest, services, bytes, items.length);
 
   const moved: Array<{ item: Item; base: string }> = [];
-  await dest.exclusive(() =>
-    dest.index.locked(async () => {
+  await dest.exclusive(
+    () =>
+      dest.index.locked(async () => {
       const dirs = new Set<SubDir>();
       for (const item of items) {
         const letters = sortLetters(item.system + (await dest.index.keywords.lettersFor(item.keywords)));
@@ -182,6 +187,7 @@ export async function transferMessages(source: FolderHandle, uids: readonly numb
       for (const dir of dirs) await fsyncDir(join(dest.ref.path, dir));
       await dest.index.commitNoted();
     }),
+    { sync: dest === source },
   );
   const mapping: Array<[number, number]> = [];
   for (const { item, base } of moved) {

@@ -42,11 +42,11 @@ export class MaildirFolder implements MailFolder {
   }
 
   /** Runs `fn` serialized with every other operation on this folder in this process, after a sync. */
-  async exclusive<T>(fn: () => Promise<T>, options: { rescan?: boolean } = {}): Promise<T> {
+  async exclusive<T>(fn: () => Promise<T>, options: { rescan?: boolean; sync?: boolean } = {}): Promise<T> {
     return withKey(`folder:${this.ref.path}`, async () => {
       try {
         if (options.rescan) this.index.invalidate();
-        await this.index.sync();
+        if (options.sync !== false) await this.index.sync();
         return await fn();
       } catch (err) {
         if (err instanceof MailboxNotFoundError && err.mailbox === this.ref.path) {

@@ -26,8 +26,8 @@ export interface StoreServices {
 export interface FolderHandle {
   readonly ref: FolderRef;
   readonly index: FolderIndex;
-  /** Runs `fn` serialized with other operations on the folder in this process, after a sync. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` serialized with other operations on the folder in this process, after a sync unless `sync` is false. */
+  exclusive<T>(fn: () => Promise<T>, options?: { sync?: boolean }): Promise<T>;
 }
 
 /** A folder located on disk. */
@@ -45,8 +45,9 @@ export function keywordsOf(index: FolderIndex, rec: MessageRecord): string[] {
   return names;
 }
 
+/** The API view of a record, built once per change of the record (snapshots of big folders reuse it). */
 export function toMessageInfo(index: FolderIndex, rec: MessageRecord): MessageInfo {
-  return {
+  rec.info ??= {
     uid: rec.uid,
     flags: systemFlagsOf(rec.letters),
     keywords: keywordsOf(index, rec),
@@ -55,6 +56,7 @@ export function toMessageInfo(index: FolderIndex, rec: MessageRecord): MessageIn
     internalDate: rec.internalDate,
     modseq: rec.modseq,
   };
+  return rec.info;
 }
 
 export function toFlagState(index: FolderIndex, rec: MessageRecord): FlagState {

@@ -1,6 +1,7 @@
 // Writing a message (buffer, string or stream) to a new file while counting its size and its size with CRLF line endings.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { MessageSource } from './api.js';
+import { isErrno } from './errors.js';
 import { unlinkIfExists } from './fsutil.js';
 
 export interface WrittenMessage {
@@ -63,4 +64,38 @@ export async function writeMessageFile(path: string, source: MessageSource, opti
   }
   await handle.close();
   return { size, vsize: size + extra };
+}
+
+/** Size and CRLF size of an existing file, read once (for files whose names carry no ",S=" / ",W="); null when gone. */
+export async function countSizes(path: string): Promise<WrittenMessage | null> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+  try {
+    let size = 0;
+    let extra = 0;
+    let prevCr = false;
+    for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      extra += bareLfCount(chunk, prevCr);
+      prevCr = chunk[chunk.length - 1] === 0x0d;
+    }
+    return { size, vsize: size + extra };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A file's mtime in milliseconds (Dovecot's internal date of a Maildir message), or undefined when gone. */
+export async function statMtime(path: string): Promise<number | undefined> {
+  try {
+    return Number((await stat(path)).mtimeMs);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
 }

@@ -28,10 +28,13 @@ export function formatModseqLine(line: ModseqLine): string {
   return `${line.uid} ${line.modseq} ${Math.round(line.internalDate)} ${line.letters || '-'}${sizes}\n`;
 }
 
+const DIGITS = /^\d{1,16}$/;
+const num = (s: string | undefined): number => (s !== undefined && DIGITS.test(s) ? Number(s) : NaN);
+const LETTERS = /^[\x21-\x2b\x2d-\x7e]*$/;
+
 /** Parses one line; null for anything malformed (a torn or foreign line is ignored, never fatal). */
 export function parseModseqLine(text: string): ModseqLine | null {
   const parts = text.split(' ');
-  const num = (s: string | undefined): number => (s !== undefined && /^\d{1,16}$/.test(s) ? Number(s) : NaN);
   if (parts[0] === '-' && parts.length === 3) {
     const uid = num(parts[1]);
     const modseq = num(parts[2]);
@@ -43,7 +46,7 @@ export function parseModseqLine(text: string): ModseqLine | null {
   const internalDate = num(parts[2]);
   const letters = parts[3] === '-' ? '' : (parts[3] as string);
   if (!Number.isFinite(uid) || uid <= 0 || !Number.isFinite(modseq) || modseq <= 0 || !Number.isFinite(internalDate)) return null;
-  if (!/^[\x21-\x2b\x2d-\x7e]*$/.test(letters)) return null;
+  if (!LETTERS.test(letters)) return null;
   const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters };
   if (parts.length === 6) {
     const size = num(parts[4]);
@@ -67,6 +70,7 @@ export class ModseqLog {
   private entries = new Map<number, ModseqEntry>();
   private lineCount = 0;
   private readonly follower: LineFollower;
+  private changes: { reset: boolean; uids: Set<number> } = { reset: true, uids: new Set() };
 
   constructor(dir: string) {
     this.path = join(dir, MODSEQ_NAME);
@@ -86,6 +90,7 @@ export class ModseqLog {
     const batch = await this.follower.read();
     if (!batch) return false;
     if (batch.reset) {
+      this.changes.reset = true;
       this.entries.clear();
       this.highest = 0;
       this.lineCount = 0;
@@ -100,9 +105,17 @@ export class ModseqLog {
     return true;
   }
 
+  /** What refreshes read since the last call: a reset (file replaced), or UIDs whose entry changed. */
+  takeChanges(): { reset: boolean; uids: Set<number> } {
+    const out = this.changes;
+    this.changes = { reset: false, uids: new Set() };
+    return out;
+  }
+
   private apply(line: ModseqLine | null): void {
     if (!line) return;
     this.lineCount++;
+    if (!this.changes.reset) this.changes.uids.add(line.uid);
     if (line.modseq > this.highest) this.highest = line.modseq;
     if (line.kind === 'expunge') this.entries.delete(line.uid);
     else {

@@ -148,6 +148,28 @@ export class MaildirQuota {
     this.path = join(root, MAILDIRSIZE_NAME);
   }
 
+  /**
+   * The usage to check a write of `bytes` and `messages` against, or null when no limit applies (none
+   * configured and no maildirsize header with one): then nothing is counted at all.
+   */
+  async forCheck(limits: QuotaLimits | undefined): Promise<QuotaUsage | null> {
+    if (limits === undefined) {
+      let text: string;
+      try {
+        text = await readFile(this.path, 'utf8');
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return null;
+        throw err;
+      }
+      const nl = text.indexOf('\n');
+      const header = parseQuotaHeader(nl < 0 ? text : text.slice(0, nl));
+      if (!header || (!header.storage && !header.messages)) return null;
+    } else if (!limits.storage && !limits.messages) {
+      return null;
+    }
+    return this.usage(limits);
+  }
+
   /** Current usage, recalculating the file when the Maildir++ rules say it is stale. */
   async usage(limits?: QuotaLimits): Promise<QuotaUsage> {
     let text: string | null = null;

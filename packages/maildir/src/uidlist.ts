@@ -113,6 +113,7 @@ export class Uidlist {
   private byBase = new Map<string, UidlistRecord>();
   private lastUid = 0;
   private readonly follower: LineFollower;
+  private changes: { reset: boolean; bases: Set<string> } = { reset: true, bases: new Set() };
 
   constructor(dir: string) {
     this.path = join(dir, UIDLIST_NAME);
@@ -148,6 +149,7 @@ export class Uidlist {
       if (!batch) return false;
       if (batch.reset) {
         this.clear();
+        this.changes.reset = true;
         if (batch.header === null) return true;
         this.header = parseUidlistHeader(batch.header, this.path);
       }
@@ -156,13 +158,22 @@ export class Uidlist {
         const rec = parseUidlistRecord(line, version, this.path);
         if (rec.uid <= this.lastUid) throw new CorruptFileError(this.path, `UIDs not ordered (${rec.uid} after ${this.lastUid})`);
         this.add(rec);
+        if (!this.changes.reset) this.changes.bases.add(rec.base);
       }
       return true;
     } catch (err) {
       this.clear();
       this.follower.forget();
+      this.changes.reset = true;
       throw err;
     }
+  }
+
+  /** What refreshes read since the last call: a reset (file replaced), or base names that got a UID. */
+  takeChanges(): { reset: boolean; bases: Set<string> } {
+    const out = this.changes;
+    this.changes = { reset: false, bases: new Set() };
+    return out;
   }
 
   private clear(): void {
