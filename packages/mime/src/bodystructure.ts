@@ -37,6 +37,10 @@ function emptyBody(extended: boolean): ImapValue[] {
   return extended ? [...body, null, null, null, null] : body;
 }
 
+function isRfc822(part: MimePart): boolean {
+  return part.type?.toLowerCase() === 'message' && part.subtype?.toLowerCase() === 'rfc822';
+}
+
 function render(part: MimePart, extended: boolean): ImapValue[] {
   if (part.kind === 'multipart') {
     const children = part.parts.length > 0 ? part.parts.map((p) => render(p, extended)) : [emptyBody(extended)];
@@ -52,6 +56,10 @@ function render(part: MimePart, extended: boolean): ImapValue[] {
   } else if (part.type === null) {
     out.push('text', 'plain');
     text = true;
+  } else if (part.type.toLowerCase() === 'multipart' || isRfc822(part)) {
+    // a multipart or message/rfc822 not parsed as one (nested too deep, too many parts) is opaque data
+    out.push('application', 'octet-stream');
+    text = false;
   } else {
     text = part.type.toLowerCase() === 'text';
     out.push(part.type, part.subtype ?? (text ? 'plain' : 'unknown'));

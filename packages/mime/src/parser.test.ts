@@ -117,9 +117,11 @@ describe('multipart edge cases', () => {
     expect(depth).toBe(3);
   });
 
-  it('limits the number of parts', () => {
-    const msg = 'Content-Type: multipart/mixed; boundary=b\n\n' + '--b\n\nx\n'.repeat(50) + '--b--\n';
-    expect(parseStructureSync(crlf(msg), { maxTotalParts: 10 }).root.parts).toHaveLength(10);
+  it('limits the number of parts; the last one runs to the end', () => {
+    const msg = crlf('Content-Type: multipart/mixed; boundary=b\n\n' + '--b\n\nx\n'.repeat(50) + '--b--\n');
+    const parts = parseStructureSync(msg, { maxTotalParts: 10 }).root.parts;
+    expect(parts).toHaveLength(9);
+    expect(parts[8]!.bodyEnd).toBe(msg.length);
   });
 });
 

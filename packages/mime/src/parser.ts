@@ -13,7 +13,7 @@ import type { MessageStructure, MimePart } from './types.js';
 export interface ParseLimits {
   /** Deepest nesting of multipart and message/rfc822 parts that is parsed as such (Dovecot: 100). */
   maxNestedParts?: number;
-  /** Most parts in one message; later boundaries are treated as body text (Dovecot: 10000). */
+  /** Most parts in one message, the root included; the last one runs to the end of the message (Dovecot: 10000). */
   maxTotalParts?: number;
   /** Header octets kept per part for field values; sizes and offsets stay exact beyond it. */
   maxHeaderBytes?: number;
@@ -42,7 +42,8 @@ export class StructureParser {
   private mode: 'header' | 'body' = 'header';
   private regionStart = 0;
   private boundaries: Boundary[] = [];
-  private totalParts = 0;
+  /** Parts created so far, the root included. */
+  private totalParts = 1;
   private ended = false;
   /** The empty line that ended the last header: whose header, the mark before it, and the offset after it. */
   private eoh: { node: Node; before: Mark; after: number } | null = null;
@@ -113,7 +114,8 @@ export class StructureParser {
     };
     if (parent) {
       parent.part.parts.push(part);
-      this.totalParts++;
+      // at the part limit boundaries are no longer looked for: the rest of the message belongs to this part
+      if (++this.totalParts >= this.maxTotal) this.boundaries = [];
     }
     return {
       part,
@@ -191,17 +193,19 @@ export class StructureParser {
       // A boundary inside the header ends it. The line break before the boundary belongs to the boundary, but is
       // counted in the body of the enclosing part (which matters when that is a message/rfc822 part).
       let inner: Mark;
-      let outer: Mark;
-      if (node.headerLines > 0) {
-        inner = this.beforePrevNl();
-        outer = { ...this.mark };
-      } else {
-        inner = outer = this.takeEoh(b) ?? { ...this.mark };
+      let innerNode = node;
+      const outer = { ...this.mark };
+      if (node.headerLines > 0) inner = this.beforePrevNl();
+      else {
+        const eohNode = this.eoh?.node;
+        const before = this.takeEoh(b);
+        if (before && eohNode) innerNode = eohNode;
+        inner = before ?? outer;
         node.headerStart = inner;
         node.part.headerStart = inner.off;
       }
       this.finishHeader(node, inner);
-      this.boundaryLine(b, text, complete, inner, outer);
+      this.boundaryLine(b, text, complete, inner, outer, innerNode);
       return;
     }
     if (eoh) {
@@ -319,24 +323,30 @@ export class StructureParser {
       this.count(text);
       return;
     }
-    let end = this.takeEoh(b);
-    if (!end) end = this.mark.off === this.regionStart ? { ...this.mark } : this.beforePrevNl();
-    this.boundaryLine(b, text, complete, end, end);
+    const eohNode = this.eoh?.node;
+    const before = this.takeEoh(b);
+    if (before && eohNode) {
+      // the empty line ending the header is the boundary's line break, counted in the enclosing part's body
+      this.boundaryLine(b, text, complete, before, { ...this.mark }, eohNode);
+      return;
+    }
+    const end = this.mark.off === this.regionStart ? { ...this.mark } : this.beforePrevNl();
+    this.boundaryLine(b, text, complete, end, end, this.current);
   }
 
   /**
-   * Handles a boundary line of `b` found at the current position: the innermost open part ends at `inner`, the
-   * other parts inside `b`'s multipart at `outer`.
+   * Handles a boundary line of `b` found at the current position: the open parts up to `innerNode` end at `inner`,
+   * the parts enclosing it (inside `b`'s multipart) at `outer`.
    */
-  private boundaryLine(b: Boundary, text: string, complete: boolean, inner: Mark, outer: Mark): void {
+  private boundaryLine(b: Boundary, text: string, complete: boolean, inner: Mark, outer: Mark, innerNode: Node): void {
     let end = inner;
     while (this.current !== b.node) {
       const node = this.current;
       if (this.mode === 'header') this.finishHeader(node, end);
       else {
         this.closeNode(node, end);
+        if (node === innerNode) end = outer;
         this.current = node.parent!;
-        end = outer;
       }
     }
     this.mode = 'body';
