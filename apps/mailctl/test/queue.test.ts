@@ -1,121 +1,14 @@
-// mailctl queue against a real Redis: jobs queued with @mail/queue's Producer and moved with real workers, then listed,
-// shown, held, released, flushed, requeued and deleted through the command line run in-process.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Redis as RedisSchema } from '@mail/config';
-import {
-  createWorker,
-  failPermanently,
-  jobId,
-  Producer,
-  QueueAdmin,
-  retryLater,
-  type DeliverJobInput,
-  type Handler,
-  type MailWorker,
-  type OutboundJobInput,
-  type RedisConfig,
-} from '@mail/queue';
-import { freePort, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../src/cli-run.js';
+// mailctl queue list and show against a real Redis: jobs queued with @mail/queue's Producer and moved by real workers.
+import { describe, expect, it } from 'vitest';
+import { d, fixture, mailctl, message, o, useQueueFixture, workOff } from './queue-fixture.js';
 
-let server: TestRedis;
-let redis: RedisConfig;
-let dir: TempDir;
-let configFile: string;
-let producer: Producer;
-let admin: QueueAdmin;
-const workers: MailWorker[] = [];
-
-beforeEach(async () => {
-  server = await testRedis();
-  redis = RedisSchema.parse({ url: server.url, prefix: server.prefix });
-  dir = await tempDir('mailctl-queue-');
-  configFile = join(dir.path, 'mail.yaml');
-  await writeFile(configFile, `redis:\n  url: ${server.url}\n  prefix: ${server.prefix}\n`);
-  producer = await Producer.open({ redis });
-  admin = await QueueAdmin.open({ redis });
-});
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close(true)));
-  await admin.close();
-  await producer.close();
-  await server.stop();
-  await dir.cleanup();
-});
-
-async function mailctl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(['queue', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), stdin: async () => '', env: { MAIL_CONFIG: configFile } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const received = { at: '2026-12-03T10:00:00Z', clientAddress: '192.0.2.1', clientHostname: 'client.example.org', helo: 'client.example.org', protocol: 'ESMTPS' };
-
-function deliver(spoolId: string, size: number, overrides: Partial<DeliverJobInput> = {}): DeliverJobInput {
-  return { v: 1, spoolId, size, sender: 'alice@example.org', recipients: [{ address: 'bob@example.test' }], received, messageId: '<1@example.org>', ...overrides };
-}
-
-function outbound(spoolId: string, size: number, overrides: Partial<OutboundJobInput> = {}): OutboundJobInput {
-  return {
-    v: 1,
-    spoolId,
-    size,
-    sender: 'bob@example.test',
-    recipients: [{ address: 'carol@example.net', notify: ['FAILURE', 'DELAY'] }],
-    received: { ...received, clientAddress: '127.0.0.1', authUser: 'bob@example.test', protocol: 'ESMTPSA' },
-    firstAttemptAt: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
-/** Spools `text` and queues a deliver job, an outbound job, or both for it; returns the spool id. */
-async function message(text: string, jobs: 'deliver' | 'outbound' | 'both' = 'deliver', overrides: { outbound?: Partial<OutboundJobInput> } = {}): Promise<string> {
-  const { spoolId } = await producer.submit(
-    Buffer.from(text),
-    ({ spoolId, size }) => ({
-      ...(jobs !== 'outbound' ? { deliver: deliver(spoolId, size) } : {}),
-      ...(jobs !== 'deliver' ? { outbound: outbound(spoolId, size, overrides.outbound) } : {}),
-    }),
-    { refs: jobs === 'both' ? 2 : 1 },
-  );
-  return spoolId;
-}
-
-function worker(handler: Handler<'deliver'>): MailWorker {
-  const w = createWorker('deliver', handler, { redis, retrySchedule: { first: 100, max: 3_600_000, giveUp: 86_400_000 }, spoolSweepInterval: 0 });
-  workers.push(w);
-  return w;
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const state = async (id: string) => (await admin.get(id))?.state;
-const d = (spoolId: string) => jobId('deliver', spoolId);
-const o = (spoolId: string) => jobId('outbound', spoolId);
-
-/** A deliver job that a worker deferred for an hour (and one it failed for good, when asked); the worker is closed after. */
-async function deferred(failing?: string): Promise<string> {
-  const spoolId = await message('Subject: defer me\r\n\r\nlater\r\n');
-  const w = worker(async (job) => (job.data.spoolId === failing ? failPermanently('554 5.7.1 rejected by policy') : retryLater('452 4.2.2 mailbox full', 3_600_000)));
-  await eventually(async () => (await state(d(spoolId))) === 'delayed' && (!failing || (await state(d(failing))) === 'failed'));
-  await w.close();
-  return spoolId;
-}
+useQueueFixture();
 
 describe('mailctl queue list', () => {
   it('lists both queues with states, recipients, next attempts and a summary', async () => {
     const failing = await message('Subject: fail\r\n\r\nno\r\n');
-    const later = await deferred(failing);
+    const later = await message('Subject: defer me\r\n\r\nlater\r\n');
+    await workOff([later], [failing]);
     const both = await message('Subject: both\r\n\r\nhi\r\n', 'both');
     const retried = await message('Subject: retried\r\n\r\nx\r\n', 'outbound', {
       outbound: {
@@ -143,9 +36,9 @@ describe('mailctl queue list', () => {
     expect(block(d(later))).toMatch(/^ {4}1 failed attempt: 452 4\.2\.2 mailbox full$/m);
     expect(block(d(failing))).toMatch(/^ {4}1 failed attempt: 554 5\.7\.1 rejected by policy$/m);
     expect(block(d(held))).toMatch(/^ {4}held since \S+Z: looks like spam$/m);
-    expect(block(o(both))).toMatch(/^ {4}<carol@example\.net>  pending$/m);
-    expect(block(o(retried))).toMatch(/^ {4}<dave@example\.net>  deferred  2 attempts: 451 4\.4\.1 connection timed out$/m);
-    expect(block(o(retried))).toMatch(/^ {4}<erin@example\.net>  delivered  1 attempt$/m);
+    expect(block(o(both))).toMatch(/^ {4}<carol@example\.net> {2}pending$/m);
+    expect(block(o(retried))).toMatch(/^ {4}<dave@example\.net> {2}deferred {2}2 attempts: 451 4\.4\.1 connection timed out$/m);
+    expect(block(o(retried))).toMatch(/^ {4}<erin@example\.net> {2}delivered {2}1 attempt$/m);
     expect(out.split('\n').at(-1)).toMatch(/^-- 6 jobs, \d+ bytes: deliver 4 \(1 waiting, 1 deferred, 1 failed, 1 held\), outbound 2 \(2 waiting\)$/);
 
     const json = await mailctl('list', '--json');
@@ -208,7 +101,7 @@ describe('mailctl queue show', () => {
     expect(shown.out).toMatch(/\*\*\* HEADERS \*\*\*\nSubject: short\n\*\*\* BODY \(first 20 lines\) \*\*\*\none line\n\*\*\* MESSAGE END \*\*\*$/);
     expect(await mailctl('show', `${'0'.repeat(26)}-d`)).toMatchObject({ code: 67, err: `mailctl queue: no job ${'0'.repeat(26)}-d` });
     expect((await mailctl('show', 'wait')).code).toBe(67);
-    await producer.spool.discard(spoolId);
+    await fixture().producer.spool.discard(spoolId);
     const gone = await mailctl('show', d(spoolId));
     expect(gone.code).toBe(66);
     expect(gone.out).toMatch(/^Spool: +\S+ \(missing\)$/m);
