@@ -1,0 +1,166 @@
+// The deliver-job handler: each recipient not yet finished is resolved and its targets delivered (local), handed
+// on (remote) or bounced (unknown, loops, expired quota); progress is recorded as it happens, reports go out, and
+// temporary failures make the job run again on the retry schedule.
+import { shouldSendDsn } from '@mail/dsn';
+import { done, retryLater, type Handler, type JobContext, type Outcome } from '@mail/queue';
+import type { MdaContext } from './context.js';
+import { forwardTargets, resumeForwards } from './forward.js';
+import { checkContent, HookError, type ContentVerdict } from './hooks.js';
+import { deliverLocal, failedRecord, type LocalDelivery, type TemporaryFailure } from './local.js';
+import { readHead } from './message.js';
+import { planRecipient, unknownText, wantsSuccess, type PlannedTarget } from './plan.js';
+import type { Progress, TargetRecord } from './progress.js';
+import { resumeReports, sendReports, type DelayNotice } from './reports.js';
+import { traceFacts, traceFields } from './trace.js';
+
+interface Pending {
+  target: PlannedTarget;
+  failure: TemporaryFailure;
+}
+
+const isTemporary = (r: TargetRecord | TemporaryFailure): r is TemporaryFailure => 'temporary' in r;
+
+/** The content verdict of the job: recorded by an earlier attempt, or checked now and recorded. */
+async function verdictOf(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress): Promise<ContentVerdict> {
+  const known = progress.content();
+  if (known) return known;
+  if (!ctx.checks) return { virus: false, spam: false };
+  const verdict = await checkContent(ctx.checks, () => job.spool.stream(job.data.spoolId), job.signal);
+  await ctx.progress.record(progress, { content: verdict });
+  if (verdict.virus || verdict.spam) ctx.log.info({ spoolId: job.data.spoolId, ...verdict }, 'content check verdict');
+  return verdict;
+}
+
+/** Keeps a message the virus check flagged and finishes every recipient without delivery or report. */
+async function quarantine(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress, pending: number[]): Promise<Outcome> {
+  const data = job.data;
+  const to = data.recipients.map((r) => r.address).join(', ');
+  const prefix = Buffer.concat([traceFields({ sender: data.sender, recipient: to }), Buffer.from(`X-Envelope-Spool-Id: ${data.spoolId}\r\n`)]);
+  const path = await ctx.quarantine.keep(data.spoolId, (async function* () {
+    yield prefix;
+    for await (const chunk of job.spool.stream(data.spoolId)) yield chunk as Buffer;
+  })());
+  const targets: Record<string, TargetRecord> = {};
+  for (const i of pending) targets[`${i}/!`] = { state: 'discarded', address: data.recipients[i]!.address, status: '5.7.1', diagnostic: 'virus found; message quarantined' };
+  await ctx.progress.record(progress, { targets, recipients: pending });
+  ctx.log.warn({ spoolId: data.spoolId, sender: data.sender || '<>', to, path }, 'virus found: message quarantined, not delivered');
+  await ctx.progress.finish(job.id);
+  return done();
+}
+
+async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Outcome> {
+  const data = job.data;
+  const progress = await ctx.progress.load(job.id);
+  await resumeForwards(ctx, job, progress);
+  await resumeReports(ctx, progress);
+  const pending = data.recipients.map((_, i) => i).filter((i) => !progress.recipientDone(i));
+  if (pending.length === 0) {
+    await sendReports(ctx, job, progress);
+    await ctx.progress.finish(job.id);
+    return done();
+  }
+
+  let verdict: ContentVerdict;
+  try {
+    verdict = await verdictOf(ctx, job, progress);
+  } catch (err) {
+    if (!(err instanceof HookError)) throw err;
+    ctx.log.warn({ err: err.message }, 'content check failed; deferring');
+    return retryLater(`451 4.7.1 ${err.message}`);
+  }
+  if (verdict.virus) return quarantine(ctx, job, progress, pending);
+
+  const open = () => job.spool.stream(data.spoolId);
+  const head = await readHead(open);
+  const facts = traceFacts(head.fields);
+  const hops = facts.received + facts.deliveredTo.length;
+  const arrival = Number.isFinite(Date.parse(data.received.at)) ? Date.parse(data.received.at) : job.arrivedAt.getTime();
+  const temporary: Pending[] = [];
+  const remote: PlannedTarget[] = [];
+  const finished: number[] = [];
+
+  for (const i of pending) {
+    const recipient = data.recipients[i]!;
+    const whole = { address: recipient.address, ...(recipient.orcpt !== undefined ? { orcpt: recipient.orcpt } : {}), ...(recipient.notify !== undefined ? { notify: recipient.notify } : {}) };
+    if (hops > ctx.settings.maxHops) {
+      const text = `554 5.4.6 too many hops (${hops} Received/Delivered-To fields, at most ${ctx.settings.maxHops})`;
+      await ctx.progress.record(progress, { targets: { [`${i}/!`]: failedRecord(data, whole, '5.4.6', text) }, recipients: [i] });
+      continue;
+    }
+    const plan = planRecipient(i, recipient, await ctx.directory.resolve(recipient.address));
+    if (plan.failure) {
+      await ctx.progress.record(progress, { targets: { [`${i}/!`]: failedRecord(data, whole, plan.failure.status, plan.failure.text) }, recipients: [i] });
+      continue;
+    }
+    if (plan.expanded && wantsSuccess(recipient.notify) && !progress.target(`${i}/*`)) {
+      const record: TargetRecord = { state: 'expanded', address: recipient.address, status: '2.0.0', ...(recipient.orcpt ? { orcpt: recipient.orcpt } : {}) };
+      if (shouldSendDsn(data, recipient, 'expanded')) record.report = 'expanded';
+      await ctx.progress.record(progress, { targets: { [`${i}/*`]: record } });
+    }
+    const delivery: LocalDelivery = { ctx, data, open, head, facts, verdict, arrival, expanded: plan.expanded };
+    let complete = true;
+    for (const target of plan.targets) {
+      if (progress.target(target.id)) continue;
+      if (target.kind === 'remote') {
+        remote.push(target);
+        continue;
+      }
+      const outcome = target.kind === 'unknown' ? failedRecord(data, target, '5.1.1', unknownText(target.address)) : await deliverLocal(delivery, target);
+      if (isTemporary(outcome)) {
+        temporary.push({ target, failure: outcome });
+        complete = false;
+      } else {
+        await ctx.progress.record(progress, { targets: { [target.id]: outcome } });
+      }
+    }
+    if (complete) finished.push(i);
+  }
+
+  await forwardTargets(ctx, job, progress, remote);
+  if (finished.length > 0) await ctx.progress.record(progress, { recipients: finished });
+  return settle(ctx, job, progress, temporary, arrival);
+}
+
+/** Sends the reports owed and decides the job's outcome from what is left to retry. */
+async function settle(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress, temporary: Pending[], arrival: number): Promise<Outcome> {
+  const data = job.data;
+  const now = ctx.now();
+  const next = temporary.length > 0 ? job.nextRetryDelay() : null;
+  if (temporary.length > 0 && next === null) {
+    // The retry schedule is used up: what is still failing bounces with its last (temporary) status.
+    const targets = Object.fromEntries(temporary.map((p) => [p.target.id, failedRecord(data, p.target, p.failure.status, p.failure.text)]));
+    await ctx.progress.record(progress, { targets });
+    ctx.log.warn({ to: temporary.map((p) => p.target.address) }, 'gave up retrying; bouncing');
+    temporary = [];
+  }
+  const warnAfter = ctx.settings.delayWarning;
+  const delayed: DelayNotice[] =
+    warnAfter !== undefined && now - arrival >= warnAfter
+      ? temporary
+          .filter((p) => shouldSendDsn(data, p.target, 'delayed'))
+          .map((p) => ({
+            id: p.target.id,
+            address: p.target.address,
+            ...(p.target.orcpt !== undefined ? { orcpt: p.target.orcpt } : {}),
+            status: p.failure.status,
+            diagnostic: p.failure.text,
+            retryUntil: new Date(p.failure.quota ? arrival + ctx.settings.quotaGrace : job.firstAttemptAt.getTime() + ctx.settings.giveUp),
+          }))
+      : [];
+  await sendReports(ctx, job, progress, delayed);
+  if (temporary.length === 0) {
+    await ctx.progress.finish(job.id);
+    return done();
+  }
+  let delay = next!;
+  // An over-quota mailbox is tried once more right when the grace period ends, so the bounce is not late.
+  if (temporary.some((p) => p.failure.quota)) delay = Math.min(delay, Math.max(1, arrival + ctx.settings.quotaGrace - now + 1));
+  const first = temporary[0]!.failure.text;
+  ctx.log.info({ to: temporary.map((p) => p.target.address), delay }, 'deferred');
+  return retryLater(temporary.length > 1 ? `${first} (and ${temporary.length - 1} more)` : first, delay);
+}
+
+/** The handler createWorker('deliver', ...) runs. */
+export function createDeliverHandler(ctx: MdaContext): Handler<'deliver'> {
+  return async (job) => attempt({ ...ctx, log: job.log ?? ctx.log }, job);
+}
