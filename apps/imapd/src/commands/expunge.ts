@@ -1,0 +1,21 @@
+// RFC 9051 §6.4.3 EXPUNGE and RFC 4315 UID EXPUNGE uid-set: removes \Deleted messages (only those in the set for
+// UID EXPUNGE) and reports each with `* n EXPUNGE`.
+import type { CommandModule } from '../context.js';
+import { ImapNo } from '../errors.js';
+
+export const expunge: CommandModule<'EXPUNGE'> = {
+  name: 'EXPUNGE',
+  states: ['Selected'],
+  async handle(session, command) {
+    const sel = session.selected;
+    if (!sel) return;
+    if (sel.readOnly) throw new ImapNo('READ-ONLY', 'Mailbox is read-only');
+    // Flags other sessions set count too: catch up first (no EXPUNGE of ours is pending yet).
+    await session.reportChanges(true, true);
+    const candidates = command.uid ? sel.resolve(command.set, true, session.savedFor(command.set)) : sel.uids;
+    const deleted = candidates.filter((u) => sel.messages.get(u)?.flags.includes('\\Deleted'));
+    if (deleted.length === 0) return;
+    const result = await sel.folder.expunge(deleted, { onlyDeleted: true });
+    for (const seq of sel.removeUids(result.expunged)) await session.send({ type: 'EXPUNGE', seq });
+  },
+};

@@ -1,0 +1,176 @@
+// The selected mailbox as one session sees it: sequence numbers ↔ UIDs, flags and mod-sequences, \Recent, and
+// the changes other sessions made, reported as EXISTS/EXPUNGE/FETCH only when the session asks (command
+// boundaries, IDLE), by comparing a fresh snapshot with what the client was told.
+import type { MailFolder, Mailbox, MessageInfo } from '@mail/maildir';
+import { ImapBad } from './errors.js';
+import { resolveSequenceNumbers, resolveUids } from './protocol/index.js';
+import type { Response, SequenceSet } from './protocol/index.js';
+
+export interface MessageView {
+  uid: number;
+  flags: string[];
+  modseq: number;
+  size: number;
+  internalDate: number;
+}
+
+const flagsOf = (m: { flags: readonly string[]; keywords: readonly string[] }): string[] => [...m.flags, ...m.keywords];
+
+function viewOf(m: MessageInfo): MessageView {
+  return { uid: m.uid, flags: flagsOf(m), modseq: m.modseq, size: m.vsize, internalDate: m.internalDate };
+}
+
+const sameFlags = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((f) => b.includes(f));
+
+export interface SyncOptions {
+  /** EXPUNGE responses may be sent (not during FETCH, STORE, SEARCH: RFC 9051 §7.5.1). */
+  expunge: boolean;
+  /** CONDSTORE enabled: unsolicited FETCH carries MODSEQ. */
+  condstore: boolean;
+}
+
+export class SelectedMailbox {
+  /** UIDs in sequence order: uids[seq - 1]. */
+  uids: number[] = [];
+  readonly messages = new Map<number, MessageView>();
+  readonly recent = new Set<number>();
+  uidNext = 1;
+  highestModseq = 0;
+  /** Set when a change record arrived for this folder since the last sync. */
+  dirty = false;
+  /** Keywords known in the folder (FLAGS response). */
+  keywords = new Set<string>();
+
+  private constructor(
+    readonly folder: MailFolder,
+    readonly name: string,
+    readonly readOnly: boolean,
+    readonly uidValidity: number,
+  ) {}
+
+  static async open(mailbox: Mailbox, name: string, readOnly: boolean): Promise<SelectedMailbox> {
+    const folder = await mailbox.folder(name);
+    const snap = await folder.snapshot({ takeRecent: !readOnly });
+    const sel = new SelectedMailbox(folder, folder.name, readOnly, snap.uidValidity);
+    for (const m of snap.messages) {
+      sel.uids.push(m.uid);
+      sel.messages.set(m.uid, viewOf(m));
+      for (const k of m.keywords) sel.keywords.add(k);
+    }
+    for (const uid of snap.recentUids) sel.recent.add(uid);
+    sel.uidNext = snap.uidNext;
+    sel.highestModseq = snap.highestModseq;
+    return sel;
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  seqOf(uid: number): number {
+    // uids is sorted ascending.
+    let lo = 0;
+    let hi = this.uids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.uids[mid] as number) < uid) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.uids[lo] === uid ? lo + 1 : 0;
+  }
+
+  /** The UIDs a command's set names, in ascending order. Sequence numbers past the end are BAD (RFC 9051 §6.4). */
+  resolve(set: SequenceSet, byUid: boolean, saved: readonly number[] = []): number[] {
+    if (byUid) return resolveUids(set, this.uids, saved);
+    const r = resolveSequenceNumbers(set, this.uids.length, saved.map((u) => this.seqOf(u)).filter((s) => s > 0));
+    if (!r.ok) throw new ImapBad(null, r.reason === 'empty' ? 'No messages in the mailbox' : 'Invalid message sequence number');
+    return r.numbers.map((n) => this.uids[n - 1] as number);
+  }
+
+  /** The FLAGS list of the mailbox: system flags and every keyword in use. */
+  flagList(): string[] {
+    return ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', ...[...this.keywords].sort()];
+  }
+
+  /** Records a flag state this session set itself (already reported to the client). */
+  noteFlags(uid: number, flags: string[], modseq: number): void {
+    const m = this.messages.get(uid);
+    if (!m) return;
+    m.flags = flags;
+    m.modseq = modseq;
+    if (modseq > this.highestModseq) this.highestModseq = modseq;
+    for (const f of flags) if (!f.startsWith('\\')) this.keywords.add(f);
+  }
+
+  /** Removes expunged messages this session reported itself; returns their sequence numbers, highest first. */
+  removeUids(uids: readonly number[]): number[] {
+    const seqs: number[] = [];
+    for (const uid of [...uids].sort((a, b) => b - a)) {
+      const seq = this.seqOf(uid);
+      if (seq === 0) continue;
+      this.uids.splice(seq - 1, 1);
+      this.messages.delete(uid);
+      this.recent.delete(uid);
+      seqs.push(seq);
+    }
+    return seqs;
+  }
+
+  /**
+   * Compares the folder with what the client knows and returns the untagged responses that bring it up to date.
+   * Without `expunge`, vanished messages keep their sequence numbers until a later sync.
+   */
+  async sync(options: SyncOptions, force = false): Promise<Response[]> {
+    if (!this.dirty && !force) return [];
+    this.dirty = false;
+    const snap = await this.folder.snapshot({ takeRecent: !this.readOnly });
+    const out: Response[] = [];
+    const present = new Set(snap.messages.map((m) => m.uid));
+    if (options.expunge) {
+      const gone = this.uids.filter((u) => !present.has(u));
+      for (const seq of this.removeUids(gone)) out.push({ type: 'EXPUNGE', seq });
+    } else if (this.uids.some((u) => !present.has(u))) {
+      this.dirty = true;
+    }
+    const keywordsBefore = this.keywords.size;
+    const lastUid = this.uids[this.uids.length - 1] ?? 0;
+    const added: MessageInfo[] = [];
+    for (const m of snap.messages) {
+      for (const k of m.keywords) this.keywords.add(k);
+      const known = this.messages.get(m.uid);
+      if (!known) {
+        if (m.uid > lastUid) added.push(m);
+        continue;
+      }
+      const flags = flagsOf(m);
+      if (!sameFlags(known.flags, flags) || (options.condstore && known.modseq !== m.modseq)) {
+        known.flags = flags;
+        known.modseq = m.modseq;
+        const items = [
+          { item: 'UID' as const, uid: m.uid },
+          { item: 'FLAGS' as const, flags: this.withRecent(m.uid, flags) },
+          ...(options.condstore ? [{ item: 'MODSEQ' as const, modseq: m.modseq }] : []),
+        ];
+        out.push({ type: 'FETCH', seq: this.seqOf(m.uid), items });
+      }
+    }
+    if (this.keywords.size !== keywordsBefore) out.unshift({ type: 'FLAGS', flags: this.flagList() });
+    for (const uid of snap.recentUids) this.recent.add(uid);
+    if (added.length > 0) {
+      for (const m of added) {
+        this.uids.push(m.uid);
+        this.messages.set(m.uid, viewOf(m));
+      }
+      out.push({ type: 'EXISTS', count: this.uids.length });
+      out.push({ type: 'RECENT', count: this.recent.size });
+    }
+    this.uidNext = Math.max(this.uidNext, snap.uidNext);
+    this.highestModseq = Math.max(this.highestModseq, snap.highestModseq);
+    return out;
+  }
+
+  /** Flags as FETCH FLAGS reports them: with \Recent for this session's recent messages. */
+  withRecent(uid: number, flags: readonly string[]): string[] {
+    return this.recent.has(uid) ? [...flags, '\\Recent'] : [...flags];
+  }
+}
