@@ -183,7 +183,8 @@ async function show(admin: QueueAdmin, id: string, options: Options, io: Io): Pr
   io.out('*** ENVELOPE ***');
   io.out(envelopeLines(job, spool).join('\n'));
   if (!job.spoolId || !spool) {
-    io.err(`mailctl queue: the message of job ${safe(id)} is not in the spool${job.spoolId ? ` (${safe(job.spoolId)})` : ''}`);
+    const why = job.state === 'completed' ? ' (the job is done)' : job.spoolId ? ` (${safe(job.spoolId)})` : '';
+    io.err(`mailctl queue: the message of job ${safe(id)} is not in the spool${why}`);
     return EX_NOINPUT;
   }
   try {
