@@ -23,6 +23,7 @@ export async function buildEnvelope(ctx: SessionContext, tx: Transaction, receiv
     auth,
     client: { ip: client.ip, port: client.port, helo: state.helo?.name ?? '' },
     listener: settings.mode,
+    protocol: protocolName({ esmtp: state.helo?.esmtp ?? false, tls: state.tls !== undefined, authenticated: state.account !== undefined, utf8: tx.params.smtputf8 }),
     receivedAt,
   };
   if (tx.params.ret) envelope.ret = tx.params.ret;
@@ -58,7 +59,7 @@ export async function acceptMessage(ctx: SessionContext, tx: Transaction, body: 
   const { state, settings, deps, log } = ctx;
   const now = deps.now();
   const envelope = await buildEnvelope(ctx, tx, now);
-  const protocol = protocolName({ esmtp: state.helo?.esmtp ?? false, tls: state.tls !== undefined, authenticated: state.account !== undefined, utf8: tx.params.smtputf8 });
+  const protocol = envelope.protocol;
   const trace = receivedHeader({
     helo: envelope.client.helo,
     ip: envelope.client.ip,

@@ -13,8 +13,11 @@ import { Enhanced, Reply } from './protocol/codes.js';
 import { formatReply, reply } from './protocol/reply.js';
 import { runSession } from './session.js';
 
-export type { Envelope, EnvelopeRecipient, LoginGate, MessageSink, RecipientPolicy, ReverseResolver, SaslProvider, TlsProvider } from './ports.js';
+export type { Envelope, EnvelopeRecipient, ListenerMode, LoginGate, MessageSink, RecipientPolicy, ReverseResolver, SaslProvider, TlsProvider } from './ports.js';
 export type { SessionDeps } from './context.js';
+export { QueueSink, type QueueSinkOptions } from './queue/sink.js';
+export { throttleGate, type ThrottleGateOptions } from './queue/gate.js';
+export { jobsFor } from './queue/jobs.js';
 
 export interface SmtpdDeps extends SessionDeps {
   /** The client's address for a socket (default: its remote address); a PROXY-protocol front end would differ. */
@@ -68,7 +71,8 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 export async function start(config: Config, log: Logger, given: Partial<SmtpdDeps> = {}): Promise<Smtpd> {
   const mynetworks = new NetworkList(config.mynetworks);
   const complete = given.sink && given.recipients && given.resolver && given.newQueueId && given.now;
-  const deps: SmtpdDeps = complete ? ({ ...given } as SmtpdDeps) : { ...(await (await import('./wiring.js')).defaultDeps(config, log, given)), peer: given.peer };
+  const wired = complete ? undefined : await (await import('./wiring.js')).defaultDeps(config, log, given);
+  const deps: SmtpdDeps = wired ? { ...wired.deps, peer: given.peer } : ({ ...given } as SmtpdDeps);
   for (const l of config.smtpd.listeners) {
     if (l.tls !== 'none' && !deps.tls) {
       if (l.tls === 'implicit') throw new Error(`smtpd listener ${l.host}:${l.port} uses implicit TLS but no certificate is configured (tls.cert/tls.key or tls.selfSigned)`);
@@ -139,6 +143,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
     }
   } catch (err) {
     for (const s of servers) s.close();
+    await wired?.close();
     throw err;
   }
 
@@ -154,6 +159,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       for (const entry of open) entry.socket.destroy();
       await all;
       await closed;
+      await wired?.close();
     },
   };
 }

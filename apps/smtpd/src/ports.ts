@@ -49,10 +49,12 @@ export interface Envelope {
     account?: string;
   };
   listener: ListenerMode;
+  /** The WITH protocol of the Received: header (RFC 3848, RFC 6531): ESMTP, ESMTPSA, UTF8SMTPS, ... */
+  protocol: string;
   receivedAt: Date;
 }
 
-/** Where accepted mail goes (later: the spool and queues of @mail/queue). */
+/** Where accepted mail goes: by default the spool and queues of @mail/queue (queue/sink.ts). */
 export interface MessageSink {
   /**
    * Stores the message and enqueues its delivery in one atomic step, resolving only once both are durable. It must
@@ -106,7 +108,7 @@ export interface SaslProvider {
   create(name: string, client: SaslClient): SaslMechanism | undefined;
 }
 
-/** Failed-login throttling around each AUTH exchange (later: @mail/auth's LoginThrottle). */
+/** Failed-login throttling around each AUTH exchange: by default @mail/auth's LoginThrottle (queue/gate.ts). */
 export interface LoginGate {
   /** Before an exchange: refuse a client that is locked out. */
   check(ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;

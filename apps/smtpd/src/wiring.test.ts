@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@mail/log';
 import { hashPassword, MemoryDirectory } from '@mail/auth';
-import { directoryPolicy, directorySasl, unavailableSink } from './wiring.js';
+import { directoryPolicy, directorySasl } from './wiring.js';
 
 async function directory(): Promise<MemoryDirectory> {
   const d = new MemoryDirectory({ configDomains: ['local.test'] });
@@ -54,11 +54,5 @@ describe('directorySasl', () => {
     expect(good).toMatchObject({ kind: 'success', authcid: 'alice@local.test' });
     const bad = await s.create('PLAIN', client)!.start(Buffer.from('\0alice@local.test\0nope'));
     expect(bad).toMatchObject({ kind: 'failure' });
-  });
-});
-
-describe('unavailableSink', () => {
-  it('defers every message with 451 4.3.0', async () => {
-    await expect(unavailableSink.accept({} as never, (async function* () {})())).rejects.toMatchObject({ code: 451, enhanced: '4.3.0' });
   });
 });

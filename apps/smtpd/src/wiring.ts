@@ -1,17 +1,16 @@
-// The concrete collaborators smtpd runs with when none are given: TLS from @mail/tls, the account directory and
-// SASL from @mail/auth, reverse DNS from the system resolver. The message sink is not wired to the queue yet:
-// until it is, every message gets 451 4.3.0 (the client keeps it and retries) and a warning is logged at start.
+// The concrete collaborators smtpd runs with when none are given: TLS from @mail/tls, the account directory,
+// SASL and login throttling from @mail/auth, the spool and queues of @mail/queue, reverse DNS from the system resolver.
 import { Resolver } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
 import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { Authenticator, createMechanism, filesDirectoryFromConfig, mechanismNames, type Directory } from '@mail/auth';
-import { newSpoolId } from '@mail/queue';
+import { Authenticator, createMechanism, filesDirectoryFromConfig, loginThrottleFromConfig, mechanismNames, type Directory } from '@mail/auth';
+import { closeRedis, createRedis, newSpoolId, type RedisClient } from '@mail/queue';
 import { createTlsProvider } from '@mail/tls';
 import type { SessionDeps } from './context.js';
-import type { MessageSink, RecipientPolicy, ReverseResolver, SaslProvider } from './ports.js';
-import { Enhanced, Reply } from './protocol/codes.js';
-import { reply } from './protocol/reply.js';
+import type { LoginGate, RecipientPolicy, ReverseResolver, SaslProvider } from './ports.js';
+import { throttleGate } from './queue/gate.js';
+import { QueueSink } from './queue/sink.js';
 
 /** Recipient checks over the account directory: aliases, catch-alls and plus-addressing are resolved there. */
 export function directoryPolicy(directory: Directory): RecipientPolicy {
@@ -62,15 +61,14 @@ export function systemResolver(timeoutMs = 3000): ReverseResolver {
   };
 }
 
-/** Until the queue is wired: every message is deferred with 451, never lost. */
-export const unavailableSink: MessageSink = {
-  async accept() {
-    throw reply(Reply.LocalError, Enhanced.TempLocalError, 'Error: mail queue not available, try again later');
-  },
-};
+export interface Wired {
+  deps: SessionDeps;
+  /** Closes what was built here (Redis connections); collaborators that were given are left alone. */
+  close(): Promise<void>;
+}
 
 /** Builds the collaborators that `have` does not provide. */
-export async function defaultDeps(config: Config, log: Logger, have: Partial<SessionDeps>): Promise<SessionDeps> {
+export async function defaultDeps(config: Config, log: Logger, have: Partial<SessionDeps>): Promise<Wired> {
   let directory: Directory | undefined;
   const dir = (): Directory => (directory ??= filesDirectoryFromConfig(config));
   let tls = have.tls;
@@ -80,16 +78,40 @@ export async function defaultDeps(config: Config, log: Logger, have: Partial<Ses
   } else if (!tls && wantsTls) {
     log.warn('no certificate configured (tls.cert/tls.key or tls.selfSigned): STARTTLS is not offered');
   }
-  const sink = have.sink ?? unavailableSink;
-  if (sink === unavailableSink) log.warn('no mail queue wired: messages are refused with 451 4.3.0');
+  const closers: Array<() => Promise<void>> = [];
+  let redis: RedisClient | undefined;
+  let sink = have.sink;
+  if (!sink) {
+    const queue = new QueueSink({ redis: config.redis, logger: log.child({ part: 'queue' }) });
+    closers.push(() => queue.close());
+    await queue.warmUp();
+    redis = queue.client;
+    sink = queue;
+  }
+  let loginGate: LoginGate | undefined = have.loginGate;
+  if (!loginGate && config.auth.throttle.enabled) {
+    if (!redis) {
+      const own = createRedis(config.redis, { role: 'producer', connectionName: 'smtpd-auth' });
+      own.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error (login throttling)'));
+      closers.push(() => closeRedis(own));
+      redis = own;
+    }
+    const throttle = loginThrottleFromConfig(redis, config);
+    if (throttle) loginGate = throttleGate(throttle, { log: log.child({ part: 'auth' }) });
+  }
   return {
-    sink,
-    recipients: have.recipients ?? directoryPolicy(dir()),
-    sasl: have.sasl ?? directorySasl(dir(), config.hostname, log.child({ part: 'auth' })),
-    loginGate: have.loginGate,
-    tls,
-    resolver: have.resolver ?? systemResolver(),
-    newQueueId: have.newQueueId ?? (() => newSpoolId()),
-    now: have.now ?? (() => new Date()),
+    deps: {
+      sink,
+      recipients: have.recipients ?? directoryPolicy(dir()),
+      sasl: have.sasl ?? directorySasl(dir(), config.hostname, log.child({ part: 'auth' })),
+      loginGate,
+      tls,
+      resolver: have.resolver ?? systemResolver(),
+      newQueueId: have.newQueueId ?? (() => newSpoolId()),
+      now: have.now ?? (() => new Date()),
+    },
+    async close() {
+      for (const c of closers.reverse()) await c();
+    },
   };
 }

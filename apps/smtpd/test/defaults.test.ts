@@ -1,18 +1,22 @@
 // start() with no collaborators given: the account files through @mail/auth, a development certificate through
-// @mail/tls, and (until the queue is wired) every message deferred with 451 4.3.0.
+// @mail/tls, the spool and queues of @mail/queue, and failed-login throttling in Redis.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@mail/config';
+import { parseConfig, type Config } from '@mail/config';
 import { createLogger } from '@mail/log';
-import { freePort, tempDir, type TempDir } from '@mail/testing';
+import { QueueAdmin } from '@mail/queue';
+import { freePort, spawnRedis, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
 import { start, type Smtpd } from '../src/main.js';
 import { SmtpClient } from './support/client.js';
 import { plain } from './support/server.js';
 
 let dir: TempDir;
 let smtpd: Smtpd;
+const redisConfig = (): Config['redis'] => parseConfig({ redis: { url: redis.url, prefix: redis.prefix } }).redis;
+let redis: SpawnedRedis;
 beforeAll(async () => {
+  redis = await spawnRedis();
   dir = await tempDir('smtpd-defaults-');
   const users = join(dir.path, 'users');
   const domains = join(dir.path, 'domains');
@@ -23,6 +27,8 @@ beforeAll(async () => {
   const config = parseConfig({
     hostname: 'mx.test',
     mynetworks: [],
+    redis: { url: redis.url, prefix: redis.prefix },
+    auth: { throttle: { freeFailures: 0, delay: '10ms', ipLockout: 3 } },
     paths: { data: dir.path, users, domains, aliases: join(dir.path, 'aliases'), virtual: join(dir.path, 'virtual') },
     tls: { selfSigned: true, reloadInterval: 0 },
     smtpd: {
@@ -37,10 +43,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtpd?.stop();
   await dir?.cleanup();
+  await redis?.stop();
 });
 
 describe('default collaborators', () => {
-  it('verifies recipients against the account files and defers the message', async () => {
+  it('verifies recipients against the account files and queues the message', async () => {
     const c = await SmtpClient.connect(smtpd.listeners()[0]!.port);
     try {
       expect((await c.reply()).code).toBe(220);
@@ -50,7 +57,14 @@ describe('default collaborators', () => {
       expect((await c.cmd('RCPT TO:<carol@files.test>')).code).toBe(250);
       expect((await c.cmd('DATA')).code).toBe(354);
       c.write('Subject: x\r\n\r\nb\r\n.\r\n');
-      expect((await c.reply()).raw).toBe('451 4.3.0 Error: mail queue not available, try again later');
+      const r = await c.reply();
+      expect(r.raw).toMatch(/^250 2\.0\.0 Ok: queued as [0-9A-Z]{26}$/);
+      const admin = await QueueAdmin.open({ redis: redisConfig() });
+      try {
+        expect((await admin.get(`${r.raw.slice(-26)}-d`))?.recipients).toEqual([{ address: 'carol@files.test' }]);
+      } finally {
+        await admin.close();
+      }
     } finally {
       c.close();
     }
@@ -65,6 +79,31 @@ describe('default collaborators', () => {
       expect((await c.cmd(`AUTH PLAIN ${plain('carol@files.test', 'carol-pw')}`)).code).toBe(235);
       expect((await c.cmd('MAIL FROM:<carol@files.test>')).code).toBe(250);
       expect((await c.cmd('RCPT TO:<anyone@remote.test>')).code).toBe(250);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('locks a client address out after repeated failed logins, through Redis', async () => {
+    let refused: string | undefined;
+    for (let attempt = 0; attempt < 4 && !refused; attempt++) {
+      const c = await SmtpClient.connect(smtpd.listeners()[1]!.port, { tls: true });
+      try {
+        await c.reply();
+        await c.ehlo();
+        const r = await c.cmd(`AUTH PLAIN ${plain('carol@files.test', 'wrong')}`);
+        if (r.code === 454) refused = r.raw;
+        else expect(r.code).toBe(535);
+      } finally {
+        c.close();
+      }
+    }
+    expect(refused).toBe('454 4.7.0 Temporary authentication failure: too many failed logins, try again later');
+    const c = await SmtpClient.connect(smtpd.listeners()[1]!.port, { tls: true });
+    try {
+      await c.reply();
+      await c.ehlo();
+      expect((await c.cmd(`AUTH PLAIN ${plain('carol@files.test', 'carol-pw')}`)).code).toBe(454);
     } finally {
       c.close();
     }
