@@ -95,6 +95,17 @@ describe('mailctl queue show', () => {
     expect(json.spool).toMatchObject({ id: spoolId, refs: 2, size: Buffer.byteLength(text) });
   });
 
+  it('streams a message of several spool chunks whole with --body and reads only its start for the preview', async () => {
+    const line = `${'x'.repeat(98)}\r\n`;
+    const text = `Subject: big\r\n\r\n${line.repeat(7000)}`;
+    const spoolId = await message(text);
+    const whole = await mailctl('show', d(spoolId), '--body');
+    expect(whole.code).toBe(0);
+    expect(whole.out.split('*** MESSAGE CONTENTS ***\n')[1]).toBe(`${text.replace(/\r\n/g, '\n')}*** MESSAGE END ***`);
+    const preview = await mailctl('show', d(spoolId));
+    expect(preview.out.split('\n').at(-1)).toBe(`*** ${Buffer.byteLength(text)} bytes in all; --body prints the whole message ***`);
+  });
+
   it('shows a short message whole and answers 67 for an unknown id and 66 for a missing message', async () => {
     const spoolId = await message('Subject: short\r\n\r\none line\r\n');
     const shown = await mailctl('show', d(spoolId));
