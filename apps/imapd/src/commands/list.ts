@@ -13,7 +13,11 @@ const SPECIAL = new Set(['\\Sent', '\\Drafts', '\\Trash', '\\Junk', '\\Archive',
 async function gather(session: Session, c: ListCommand): Promise<Map<string, FolderInfo>> {
   const found = new Map<string, FolderInfo>();
   for (const pattern of c.patterns) {
-    for (const f of await session.mail.listFolders(c.reference, pattern, { subscribedOnly: c.selection.subscribed })) found.set(f.name, f);
+    for (const f of await session.mail.listFolders(c.reference, pattern, { subscribedOnly: c.selection.subscribed })) {
+      // The store adds unsubscribed parents for LSUB's sake; LIST (SUBSCRIBED) reports those through CHILDINFO.
+      if (c.selection.subscribed && !f.subscribed) continue;
+      found.set(f.name, f);
+    }
   }
   return found;
 }
@@ -78,8 +82,11 @@ export const lsub: CommandModule<'LSUB'> = {
       await session.send({ type: 'LSUB', attributes: ['\\Noselect'], delimiter: d, mailbox: '' });
       return;
     }
-    for (const f of await session.mail.listFolders(c.reference, c.pattern, { subscribedOnly: true })) {
-      const attributes = f.selectable ? f.attributes.filter((a) => SPECIAL.has(a)) : ['\\Noselect'];
+    const found = await session.mail.listFolders(c.reference, c.pattern, { subscribedOnly: true });
+    for (const f of found) {
+      // An unsubscribed parent is listed (\Noselect) only when its subscribed children do not match themselves.
+      if (!f.subscribed && found.some((g) => g.subscribed && g.name.startsWith(f.name + d))) continue;
+      const attributes = f.selectable && f.subscribed ? f.attributes.filter((a) => SPECIAL.has(a)) : ['\\Noselect'];
       await session.send({ type: 'LSUB', attributes, delimiter: d, mailbox: f.name });
     }
   },
