@@ -1,84 +1,45 @@
 // mda: start(config) runs the local delivery agent: deliver jobs from the queue, config.mda.concurrency at a time,
 // into Maildir through @mail/maildir (change records over Redis), with reports and forwards through @mail/queue.
-import { join } from 'node:path';
-import { filesDirectoryFromConfig } from '@mail/auth';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { createRedisNotifier } from '@mail/maildir';
-import { closeRedis, createRedis, createWorker, keyPrefix, Producer, QueueAdmin, type RetrySchedule } from '@mail/queue';
-import { Redis } from 'ioredis';
-import type { MdaContext } from './context.js';
+import { createWorker } from '@mail/queue';
 import { createDeliverHandler } from './deliver.js';
-import { defaultFilter, type DeliveryFilter } from './filter.js';
-import { ProgressStore } from './progress.js';
-import { DirectoryQuarantine } from './quarantine.js';
-import { MaildirStores } from './stores.js';
+import { wire, type WireOptions } from './wiring.js';
 
 export type { DeliveryFilter, FilterAction, FilterInput } from './filter.js';
 export { defaultFilter, JUNK } from './filter.js';
+export { deliverySchedule } from './wiring.js';
 
-export interface StartOptions {
-  /** Replaces the default filter (keep; spam to Junk): the place where Sieve plugs in. */
-  filter?: DeliveryFilter;
-}
-
-/** The retry schedule of deliver jobs: the suite's schedule, long enough to cover the quota grace period. */
-export function deliverySchedule(config: Config): RetrySchedule {
-  const s = config.queueRunner.retrySchedule;
-  return { first: s.first, max: s.max, giveUp: Math.max(s.giveUp, config.mda.quotaGrace + 60_000) };
-}
+export type StartOptions = WireOptions;
 
 export async function start(config: Config, log: Logger, options: StartOptions = {}): Promise<Daemon> {
-  const redis = createRedis(config.redis, { role: 'worker', connectionName: 'mda' });
-  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const notifier = redis instanceof Redis ? createRedisNotifier(redis) : undefined;
-  const stores = new MaildirStores(config.paths.mailboxes, notifier);
-  const cleanups: Array<() => Promise<void>> = [async () => stores.close(), async () => notifier?.close(), async () => closeRedis(redis)];
-  const stop = async (): Promise<void> => {
-    for (const fn of cleanups) await fn().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
-  };
+  const wiring = await wire(config, log, options);
   try {
-    const producer = await Producer.open({ redis: config.redis, connection: redis, logger: log });
-    cleanups.unshift(() => producer.close());
-    const admin = await QueueAdmin.open({ redis: config.redis, connection: redis });
-    cleanups.unshift(() => admin.close());
-    const schedule = deliverySchedule(config);
-    const prefix = keyPrefix(config.redis);
-    const { spamCommand, virusCommand } = config.mda;
-    const ctx: MdaContext = {
-      hostname: config.hostname,
-      directory: filesDirectoryFromConfig(config),
-      stores,
-      producer,
-      admin,
-      progress: new ProgressStore(redis, { prefix, retentionMs: schedule.giveUp + 7 * 86_400_000 }),
-      filter: options.filter ?? defaultFilter,
-      quarantine: new DirectoryQuarantine(join(config.paths.data, 'quarantine')),
-      ...(spamCommand || virusCommand ? { checks: { spamCommand, virusCommand, timeoutMs: config.mda.hookTimeout } } : {}),
-      settings: {
-        maxHops: config.mda.maxHops,
-        quotaGrace: config.mda.quotaGrace,
-        giveUp: schedule.giveUp,
-        ...(config.queueRunner.retrySchedule.delayWarning !== undefined ? { delayWarning: config.queueRunner.retrySchedule.delayWarning } : {}),
-      },
-      now: () => Date.now(),
-      log,
-    };
-    const worker = createWorker('deliver', createDeliverHandler(ctx), {
+    const worker = createWorker('deliver', createDeliverHandler(wiring.ctx), {
       redis: config.redis,
       concurrency: config.mda.concurrency,
-      retrySchedule: schedule,
+      retrySchedule: wiring.schedule,
       lockDuration: config.mda.jobLock,
       stalledInterval: Math.max(500, Math.floor(config.mda.jobLock / 2)),
       logger: log,
       connectionName: 'mda',
     });
-    cleanups.unshift(() => worker.close());
-    await worker.waitUntilReady();
+    try {
+      await worker.waitUntilReady();
+    } catch (err) {
+      await worker.close(true);
+      throw err;
+    }
+    const { spamCommand, virusCommand } = config.mda;
     log.info({ concurrency: config.mda.concurrency, spamCheck: Boolean(spamCommand), virusCheck: Boolean(virusCommand) }, 'delivering');
+    return {
+      async stop() {
+        await worker.close();
+        await wiring.close();
+      },
+    };
   } catch (err) {
-    await stop();
+    await wiring.close();
     throw err;
   }
-  return { stop };
 }
