@@ -69,12 +69,16 @@ export function commandErrorOf(err: unknown): CommandError | undefined {
   return undefined;
 }
 
-/** Runs one action on a job id: errors it can name are written to stderr and returned as an exit code, others thrown. */
-export async function perJob(io: Io, action: () => Promise<void>): Promise<number> {
+/**
+ * Runs one action on a job id: errors it can name are written to stderr and returned as an exit code, others thrown.
+ * With `vanishedOk` (ALL: ids read a moment ago) a job that finished or was deleted meanwhile is skipped quietly.
+ */
+export async function perJob(io: Io, action: () => Promise<void>, vanishedOk = false): Promise<number> {
   try {
     await action();
     return Exit.ok;
   } catch (err) {
+    if (vanishedOk && err instanceof JobNotFoundError) return Exit.noUser;
     const e = commandErrorOf(err);
     if (!e || e.exitCode === Exit.unavailable) throw err;
     io.err(`mailctl queue: ${e.message}`);

@@ -237,7 +237,7 @@ async function hold(admin: QueueAdmin, id: string, reason: string | undefined, i
 async function holdAll(admin: QueueAdmin, options: Options, io: Io): Promise<number> {
   let n = 0;
   for (const id of await idsOf(admin, options, ['waiting', 'delayed', 'active'], (j) => !j.held)) {
-    if ((await perJob(io, async () => void (await admin.hold(id, options.reason)))) === Exit.ok) n += 1;
+    if ((await perJob(io, async () => void (await admin.hold(id, options.reason)), true)) === Exit.ok) n += 1;
   }
   io.out(`held ${n} job${n === 1 ? '' : 's'}`);
   return Exit.ok;
@@ -251,9 +251,13 @@ async function releaseAll(admin: QueueAdmin, options: Options, io: Io): Promise<
   let n = 0;
   // A job held while being processed is listed as active, with its hold record.
   for (const id of await idsOf(admin, options, ['held', 'active'], (j) => j.held !== undefined)) {
-    await perJob(io, async () => {
-      if (await admin.release(id)) n += 1;
-    });
+    await perJob(
+      io,
+      async () => {
+        if (await admin.release(id)) n += 1;
+      },
+      true,
+    );
   }
   io.out(`released ${n} job${n === 1 ? '' : 's'}`);
   return Exit.ok;
@@ -267,7 +271,7 @@ async function requeue(admin: QueueAdmin, id: string, io: Io): Promise<void> {
 async function requeueAll(admin: QueueAdmin, options: Options, io: Io): Promise<number> {
   let n = 0;
   for (const id of await idsOf(admin, options, ['failed'])) {
-    if ((await perJob(io, () => admin.requeue(id))) === Exit.ok) n += 1;
+    if ((await perJob(io, () => admin.requeue(id), true)) === Exit.ok) n += 1;
   }
   io.out(`requeued ${n} job${n === 1 ? '' : 's'}`);
   return Exit.ok;
