@@ -5,7 +5,7 @@ function err(code: string): Error {
   return Object.assign(new Error(code), { code });
 }
 
-function resolver(table: { mx?: Record<string, Array<{ exchange: string; priority: number }> | string>; a?: Record<string, string[]>; aaaa?: Record<string, string[]> }): DnsResolver {
+function resolver(table: { mx?: Record<string, Array<{ exchange: string; priority: number }> | string>; a?: Record<string, string[] | string>; aaaa?: Record<string, string[] | string> }): DnsResolver {
   const get = <T>(t: Record<string, T | string> | undefined, name: string): Promise<T> => {
     const v = t?.[name];
     if (v === undefined) return Promise.reject(err('ENOTFOUND'));
@@ -14,8 +14,8 @@ function resolver(table: { mx?: Record<string, Array<{ exchange: string; priorit
   };
   return {
     resolveMx: (n) => get(table.mx, n),
-    resolve4: (n) => get(table.a as Record<string, string[]>, n),
-    resolve6: (n) => get(table.aaaa as Record<string, string[]>, n),
+    resolve4: (n) => get(table.a, n),
+    resolve6: (n) => get(table.aaaa, n),
   };
 }
 
