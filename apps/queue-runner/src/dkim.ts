@@ -75,14 +75,10 @@ export class DkimSigner {
     for (const domain of new Set(candidates)) {
       const key = await this.key(domain);
       if (!key) continue;
-      const result = await dkimSign(message, {
-        signingDomain: domain,
-        selector: this.selector,
-        privateKey: key.pem,
-        algorithm: key.algorithm,
-        canonicalization: 'relaxed/relaxed',
-      });
-      if (result.errors.length > 0 || !result.signatures) {
+      const signature = { signingDomain: domain, selector: this.selector, privateKey: key.pem, algorithm: key.algorithm, canonicalization: 'relaxed/relaxed' };
+      // mailauth reads the keys from signatureData; the top-level copy satisfies its type declarations.
+      const result = await dkimSign(message, { ...signature, signatureData: [signature] });
+      if (result.errors.length > 0 || !/^DKIM-Signature:/i.test(result.signatures)) {
         throw new DkimError(`DKIM signing for ${domain} failed: ${result.errors.map((e) => e.message).join('; ') || 'no signature'}`);
       }
       this.log?.debug({ domain, selector: this.selector }, 'DKIM signed');
