@@ -2,6 +2,7 @@
 import { aliasCommand } from './commands/alias.js';
 import { authCommand } from './commands/auth.js';
 import { configCommand } from './commands/config.js';
+import { dkimCommand } from './commands/dkim.js';
 import { domainCommand } from './commands/domain.js';
 import { pwCommand } from './commands/pw.js';
 import { queueCommand } from './commands/queue.js';
@@ -17,6 +18,7 @@ const commands = new Map<string, Command>([
   ['alias', aliasCommand],
   ['auth', authCommand],
   ['pw', pwCommand],
+  ['dkim', dkimCommand],
   ['queue', queueCommand],
 ]);
 
