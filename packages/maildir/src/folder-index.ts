@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { MessageInfo } from './api.js';
 import { CorruptFileError, isErrno, MailboxNotFoundError } from './errors.js';
 import { baseTimeMs } from './filename.js';
-import { baseOf, listed, scanDirs, statDirs, SUBDIRS, type ListedFile, type Mtimes, type ScanResult, type SubDir } from './folder-scan.js';
+import { DirListing } from './dir-listing.js';
+import { statDirs, type ListedFile, type SubDir } from './folder-scan.js';
 import { KeywordMap } from './keywords.js';
 import { withDotlock } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
@@ -37,9 +38,6 @@ export interface IndexOptions {
   lockStaleMs: number;
 }
 
-/** A directory changed less than this long ago may change again within the same time stamp: read it again next time. */
-const DIRTY_MS = 1000;
-
 /** Dovecot's order for new files: time in the name, then the name. */
 function sortNewFiles(a: string, b: string): number {
   const ta = baseTimeMs(a) ?? 0;
@@ -58,16 +56,13 @@ export class FolderIndex {
   readonly keywords: KeywordMap;
   /** Internal dates of files this process just stored, so that giving them a UID needs no stat(). */
   private readonly knownDates = new Map<string, number>();
-  private files = new Map<string, ListedFile>();
-  private inDir: Record<SubDir, Set<string>> = { new: new Set(), cur: new Set() };
-  private listedDirs: Record<SubDir, boolean> = { new: false, cur: false };
+  private readonly listing: DirListing;
+  private readonly files: Map<string, ListedFile>;
   private records = new Map<number, MessageRecord>();
   private byBase = new Map<string, MessageRecord>();
   private sorted: MessageRecord[] | null = null;
   private touched = new Set<string>();
   private fullRebuild = true;
-  private mtimes: Mtimes = { new: -1, cur: -1 };
-  private dirty: Record<SubDir, boolean> = { new: true, cur: true };
   private synced = false;
   private uidlistBroken = false;
   /** Highest UID the uidlist held when the last full scan started: records up to it that were not found are gone. */
@@ -82,6 +77,8 @@ export class FolderIndex {
     this.uidlist = new Uidlist(path);
     this.modseqLog = new ModseqLog(path);
     this.keywords = new KeywordMap(path);
+    this.listing = new DirListing(path);
+    this.files = this.listing.files;
   }
 
   get uidValidity(): number {
@@ -114,12 +111,12 @@ export class FolderIndex {
   async sync(): Promise<void> {
     const mtimes = await statDirs(this.path);
     await this.refreshFiles();
-    const want = { new: this.dirty.new || mtimes.new !== this.mtimes.new, cur: this.dirty.cur || mtimes.cur !== this.mtimes.cur };
-    if (want.new || want.cur) await this.scan(want);
+    const scanUidMax = this.uidlist.nextUid() - 1;
+    if (await this.listing.refresh(this.touched, mtimes)) this.scanUidMax = scanUidMax;
     if (!this.synced) this.fullRebuild = true;
     if (this.needsWrite()) await this.locked(() => this.fixUp());
     this.apply();
-    this.synced = this.listedDirs.new && this.listedDirs.cur;
+    this.synced = this.listing.complete;
   }
 
   /** Runs `fn` holding the folder's dovecot-uidlist lock, with the uidlist and modseq log freshly read. */
@@ -137,7 +134,12 @@ export class FolderIndex {
 
   /** Forces both subdirectories to be read at the next sync (after a file was not where the cache said). */
   invalidate(): void {
-    this.dirty = { new: true, cur: true };
+    this.listing.invalidate();
+  }
+
+  /** Runs a change of this process to `dirs`, so that it costs no readdir afterwards (see DirListing.own). */
+  own<T>(dirs: readonly SubDir[], fn: () => Promise<T>): Promise<T> {
+    return this.listing.own(dirs, fn);
   }
 
   /** Reads what changed in dovecot-uidlist, the modseq log and dovecot-keywords, and marks affected messages. */
@@ -157,75 +159,15 @@ export class FolderIndex {
     if (m.reset) this.fullRebuild = true;
     else {
       for (const uid of m.uids) {
-        const base = this.records.get(uid)?.base ?? this.uidlist.record(uid)?.base;
+        const rec = this.records.get(uid);
+        const base = rec?.base ?? this.uidlist.record(uid)?.base;
         if (base !== undefined) this.touched.add(base);
+        // Another of our processes renamed the file and logged its new flags: our listing is behind.
+        const entry = this.modseqLog.get(uid);
+        if (rec && entry && entry.letters !== this.files.get(rec.base)?.parsed.letters) this.listing.invalidate();
       }
     }
     if (await this.keywords.refresh()) for (const rec of this.records.values()) delete rec.info;
-  }
-
-  /** True when a message we knew in a directory that was read is missing from everything that was read. */
-  private lostSome(result: ScanResult): boolean {
-    const present = new Set<string>();
-    for (const d of SUBDIRS) for (const n of result.names[d] ?? []) present.add(baseOf(n));
-    for (const d of SUBDIRS) {
-      if (!result.names[d]) continue;
-      for (const base of this.inDir[d]) if (!present.has(base)) return true;
-    }
-    return false;
-  }
-
-  /** Reads the subdirectories in `want` and records which files appeared, moved or went away. */
-  private async scan(want: Record<SubDir, boolean>): Promise<void> {
-    let result = await scanDirs(this.path, want, this.mtimes);
-    // A message that left one directory may be in the other one now: read both before calling it gone.
-    if (!(result.names.new && result.names.cur) && this.lostSome(result)) result = await scanDirs(this.path, { new: true, cur: true }, this.mtimes);
-    if (result.names.new && result.names.cur) this.scanUidMax = this.uidlist.nextUid() - 1;
-    // readdir may miss a file renamed while it runs (a flag change by someone else): in a busy folder a
-    // known message counts as gone only when a second listing misses it too.
-    const busy = Date.now() - Math.max(result.mtimes.new, result.mtimes.cur) < DIRTY_MS;
-    if (busy && this.lostSome(result)) {
-      const again = await scanDirs(this.path, { new: result.names.new !== undefined, cur: result.names.cur !== undefined }, result.mtimes);
-      for (const d of SUBDIRS) {
-        const first = result.names[d];
-        const second = again.names[d];
-        if (!first || !second) continue;
-        const have = new Set(first.map(baseOf));
-        for (const n of second) if (!have.has(baseOf(n))) first.push(n);
-      }
-    }
-    const bases: Partial<Record<SubDir, string[]>> = {};
-    for (const d of SUBDIRS) if (result.names[d]) bases[d] = (result.names[d] as string[]).map(baseOf);
-    const inCur = bases.cur ? new Set(bases.cur) : null;
-    for (const d of SUBDIRS) {
-      const names = result.names[d];
-      const dirBases = bases[d];
-      if (!names || !dirBases) continue;
-      const now = d === 'cur' && inCur ? inCur : new Set<string>();
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i] as string;
-        const base = dirBases[i] as string;
-        // new/ is read first; the same base in cur/ is the newer state
-        if (d === 'new' && inCur?.has(base)) continue;
-        now.add(base);
-        const known = this.files.get(base);
-        if (known !== undefined && known.dir === d && known.name === name) continue;
-        this.files.set(base, listed(d, name));
-        this.touched.add(base);
-      }
-      for (const base of this.inDir[d]) {
-        if (now.has(base)) continue;
-        if (this.files.get(base)?.dir === d) {
-          this.files.delete(base);
-          this.touched.add(base);
-        }
-      }
-      this.inDir[d] = now;
-      this.listedDirs[d] = true;
-    }
-    this.mtimes = result.mtimes;
-    const now = Date.now();
-    this.dirty = { new: now - result.mtimes.new < DIRTY_MS, cur: now - result.mtimes.cur < DIRTY_MS };
   }
 
   /** Bases to look at: all of them after a reset, else the touched ones. */
@@ -249,7 +191,7 @@ export class FolderIndex {
   }
 
   private wantsCompaction(): boolean {
-    if (!this.listedDirs.new || !this.listedDirs.cur || this.uidlist.size === this.compactionTriedAt) return false;
+    if (!this.listing.complete || this.uidlist.size === this.compactionTriedAt) return false;
     return this.uidlist.wantsCompaction(this.uidlist.size - this.files.size) || this.modseqLog.wantsCompaction();
   }
 
@@ -380,18 +322,13 @@ export class FolderIndex {
 
   /** Records a rename this process made. */
   noteMoved(base: string, dir: SubDir, name: string): void {
-    const old = this.files.get(base);
-    if (old) this.inDir[old.dir].delete(base);
-    this.files.set(base, listed(dir, name));
-    this.inDir[dir].add(base);
+    this.listing.set(base, dir, name);
     this.touched.add(base);
   }
 
   /** Records a file this process removed or moved away. */
   noteRemoved(base: string): void {
-    const old = this.files.get(base);
-    if (old) this.inDir[old.dir].delete(base);
-    this.files.delete(base);
+    this.listing.remove(base);
     this.touched.add(base);
   }
 
@@ -408,7 +345,9 @@ export class FolderIndex {
 
   /** Re-reads new/ and cur/ now (under the lock, after a file was not where the cache said). */
   async rescan(): Promise<void> {
-    await this.scan({ new: true, cur: true });
+    const scanUidMax = this.uidlist.nextUid() - 1;
+    await this.listing.rescan(this.touched);
+    this.scanUidMax = scanUidMax;
     this.apply();
   }
 

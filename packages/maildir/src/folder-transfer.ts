@@ -64,8 +64,10 @@ export async function appendMessage(folder: FolderHandle, message: MessageSource
         const letters = sortLetters(lettersOf(set.system) + (await folder.index.keywords.lettersFor(set.keywords)));
         const dir: SubDir = letters ? 'cur' : 'new';
         const name = letters ? `${base}:2,${letters}` : base;
-        await publishFile(tmpPath, join(folder.ref.path, dir, name));
-        await fsyncDir(join(folder.ref.path, dir));
+        await folder.index.own([dir], async () => {
+          await publishFile(tmpPath, join(folder.ref.path, dir, name));
+          await fsyncDir(join(folder.ref.path, dir));
+        });
         folder.index.noteAdded(base, dir, name, internalDate);
         await folder.index.commitNoted();
         const rec = folder.index.byBaseName(base);
@@ -169,24 +171,27 @@ export async function transferMessages(source: FolderHandle, uids: readonly numb
   if (mode === 'copy') await checkQuota(dest, services, bytes, items.length);
 
   const moved: Array<{ item: Item; base: string }> = [];
+  const placeAll = async (): Promise<void> => {
+    const dirs = new Set<SubDir>();
+    for (const item of items) {
+      const letters = sortLetters(item.system + (await dest.index.keywords.lettersFor(item.keywords)));
+      const base = generateBaseName({ size: item.size, vsize: item.vsize });
+      const dir: SubDir = letters ? 'cur' : 'new';
+      const name = letters ? `${base}:2,${letters}` : base;
+      const to = join(dest.ref.path, dir, name);
+      if (!(await place(mode, join(source.ref.path, item.dir, item.filename), to, source.ref.path, item.base))) continue; // expunged meanwhile
+      dirs.add(dir);
+      dest.index.noteAdded(base, dir, name, item.internalDate);
+      moved.push({ item, base });
+    }
+    for (const dir of dirs) await fsyncDir(join(dest.ref.path, dir));
+  };
   await dest.exclusive(
     () =>
       dest.index.locked(async () => {
-      const dirs = new Set<SubDir>();
-      for (const item of items) {
-        const letters = sortLetters(item.system + (await dest.index.keywords.lettersFor(item.keywords)));
-        const base = generateBaseName({ size: item.size, vsize: item.vsize });
-        const dir: SubDir = letters ? 'cur' : 'new';
-        const name = letters ? `${base}:2,${letters}` : base;
-        const to = join(dest.ref.path, dir, name);
-        if (!(await place(mode, join(source.ref.path, item.dir, item.filename), to, source.ref.path, item.base))) continue; // expunged meanwhile
-        dirs.add(dir);
-        dest.index.noteAdded(base, dir, name, item.internalDate);
-        moved.push({ item, base });
-      }
-      for (const dir of dirs) await fsyncDir(join(dest.ref.path, dir));
-      await dest.index.commitNoted();
-    }),
+        await dest.index.own(['new', 'cur'], placeAll);
+        await dest.index.commitNoted();
+      }),
     { sync: dest === source },
   );
   const mapping: Array<[number, number]> = [];

@@ -65,24 +65,29 @@ export class MaildirFolder implements MailFolder {
   async snapshot(options: { takeRecent?: boolean } = {}): Promise<FolderSnapshot> {
     return this.exclusive(async () => {
       const recentUids: number[] = [];
-      if (options.takeRecent) {
-        for (const rec of this.index.messages()) {
-          if (rec.dir !== 'new') continue;
-          const name = withFlags(rec.filename, '');
-          try {
-            await rename(join(this.ref.path, 'new', rec.filename), join(this.ref.path, 'cur', name));
-          } catch (err) {
-            if (isErrno(err, 'ENOENT')) continue; // another session took it first (or it is gone)
-            throw err;
-          }
-          this.index.noteMoved(rec.base, 'cur', name);
-          recentUids.push(rec.uid);
-        }
-        if (recentUids.length > 0) this.index.applyNoted();
+      if (options.takeRecent && this.index.messages().some((r) => r.dir === 'new')) {
+        await this.index.own(['new', 'cur'], () => this.takeRecent(recentUids));
       }
       const messages = this.index.messages().map((rec) => toMessageInfo(this.index, rec));
       return { ...statusOf(this.index), recent: recentUids.length, messages, recentUids };
     });
+  }
+
+  /** Moves new/ messages to cur/; the ones this call moved are \Recent for the caller (Dovecot's semantics). */
+  private async takeRecent(recentUids: number[]): Promise<void> {
+    for (const rec of this.index.messages()) {
+      if (rec.dir !== 'new') continue;
+      const name = withFlags(rec.filename, '');
+      try {
+        await rename(join(this.ref.path, 'new', rec.filename), join(this.ref.path, 'cur', name));
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) continue; // another session took it first (or it is gone)
+        throw err;
+      }
+      this.index.noteMoved(rec.base, 'cur', name);
+      recentUids.push(rec.uid);
+    }
+    if (recentUids.length > 0) this.index.applyNoted();
   }
 
   async read(uid: number, range: ReadRange = {}): Promise<ReadResult> {
@@ -110,7 +115,10 @@ export class MaildirFolder implements MailFolder {
 
   async setFlags(uids: readonly number[], mode: FlagMode, flags: readonly string[], options: { unchangedSince?: number } = {}): Promise<SetFlagsResult> {
     const set = parseFlags(flags);
-    const result = await this.exclusive(() => this.index.locked(() => updateFlags(this.index, uids, mode, set, options.unchangedSince)));
+    const index = this.index;
+    const result = await this.exclusive(() =>
+      index.locked(() => index.own(['new', 'cur'], () => updateFlags(index, uids, mode, set, options.unchangedSince))),
+    );
     const change = result.updated.length > 0
       ? changeOf(this.ref, this.index, 'flags', result.updated.map((s) => s.uid), { flags: result.updated })
       : null;
@@ -119,44 +127,49 @@ export class MaildirFolder implements MailFolder {
   }
 
   async expunge(uids: readonly number[], options: { onlyDeleted?: boolean } = {}): Promise<ExpungeResult> {
-    let bytes = 0;
-    const expunged = await this.exclusive(() =>
-      this.index.locked(async () => {
-        const done: number[] = [];
-        const remove = async (uid: number): Promise<boolean> => {
-          const rec = this.index.get(uid);
-          if (!rec) return true;
-          if (options.onlyDeleted && !rec.letters.includes('T')) return true;
-          try {
-            await unlink(join(this.ref.path, rec.dir, rec.filename));
-          } catch (err) {
-            if (isErrno(err, 'ENOENT')) return false;
-            throw err;
-          }
-          this.index.noteRemoved(rec.base);
-          bytes += rec.size;
-          done.push(uid);
-          return true;
-        };
-        const retry: number[] = [];
-        for (const uid of [...uids].sort((a, b) => a - b)) if (!(await remove(uid))) retry.push(uid);
-        if (retry.length > 0) {
-          await this.index.rescan();
-          for (const uid of retry) await remove(uid);
-        }
-        if (done.length === 0) return done;
-        const modseq = this.index.modseqLog.highest + 1;
-        await this.index.modseqLog.append(done.map((uid): ModseqLine => ({ kind: 'expunge', uid, modseq })));
-        await Promise.all([fsyncDir(join(this.ref.path, 'cur')), fsyncDir(join(this.ref.path, 'new'))]);
-        this.index.applyNoted();
-        return done.sort((a, b) => a - b);
-      }),
+    const index = this.index;
+    const { done: expunged, bytes } = await this.exclusive(() =>
+      index.locked(() => index.own(['new', 'cur'], () => this.removeFiles(uids, options.onlyDeleted === true))),
     );
     if (expunged.length === 0) return { expunged, change: null };
     await this.services.quota(this.ref.root).add(-bytes, -expunged.length);
     const change = changeOf(this.ref, this.index, 'expunge', expunged);
     this.services.publish(change);
     return { expunged, change };
+  }
+
+  /** Unlinks the files of `uids` (under the lock) and logs their expunge with one new mod-sequence. */
+  private async removeFiles(uids: readonly number[], onlyDeleted: boolean): Promise<{ done: number[]; bytes: number }> {
+    const done: number[] = [];
+    let bytes = 0;
+    const remove = async (uid: number): Promise<boolean> => {
+      const rec = this.index.get(uid);
+      if (!rec) return true;
+      if (onlyDeleted && !rec.letters.includes('T')) return true;
+      try {
+        await unlink(join(this.ref.path, rec.dir, rec.filename));
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return false; // renamed by a flag change meanwhile: look again
+        throw err;
+      }
+      this.index.noteRemoved(rec.base);
+      bytes += rec.size;
+      done.push(uid);
+      return true;
+    };
+    const retry: number[] = [];
+    for (const uid of [...new Set(uids)].sort((a, b) => a - b)) if (!(await remove(uid))) retry.push(uid);
+    if (retry.length > 0) {
+      await this.index.rescan();
+      for (const uid of retry) await remove(uid);
+    }
+    if (done.length > 0) {
+      const modseq = this.index.modseqLog.highest + 1;
+      await this.index.modseqLog.append(done.map((uid): ModseqLine => ({ kind: 'expunge', uid, modseq })));
+      await Promise.all([fsyncDir(join(this.ref.path, 'cur')), fsyncDir(join(this.ref.path, 'new'))]);
+      this.index.applyNoted();
+    }
+    return { done: done.sort((a, b) => a - b), bytes };
   }
 
   async copy(uids: readonly number[], destination: string): Promise<CopyResult> {

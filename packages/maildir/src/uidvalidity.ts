@@ -1,8 +1,9 @@
 // The next UIDVALIDITY of an account, shared with Dovecot: "dovecot-uidvalidity" (hex) plus a "dovecot-uidvalidity.<hex>" marker renamed upwards.
 import { constants } from 'node:fs';
-import { open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readdir, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isErrno } from './errors.js';
+import { withKey } from './mutex.js';
 
 export const UIDVALIDITY_NAME = 'dovecot-uidvalidity';
 const RETRIES = 10;
@@ -18,18 +19,23 @@ function nextFallback(): number {
 
 const hex = (n: number): string => n.toString(16).padStart(8, '0');
 
-/** Renames the marker from `value` upwards; the process whose rename succeeds owns the new value (Dovecot's scheme). */
+/**
+ * Moves the marker from `value` upwards; whoever moves it owns the new value (Dovecot's scheme). The move
+ * is link + unlink rather than rename, so that a value somebody else already holds is never taken twice.
+ */
 async function bump(path: string, value: number): Promise<number | null> {
   let cur = value;
   for (let i = 0; i < RETRIES; i++) {
     const next = (cur + 1) >>> 0 || 1;
     try {
-      await rename(`${path}.${hex(cur)}`, `${path}.${hex(next)}`);
-      return next;
+      await link(`${path}.${hex(cur)}`, `${path}.${hex(next)}`);
     } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
+      if (!isErrno(err, 'ENOENT', 'EEXIST')) throw err;
       cur = next;
+      continue;
     }
+    await unlink(`${path}.${hex(cur)}`).catch(() => undefined);
+    return next;
   }
   return null;
 }
@@ -79,6 +85,10 @@ async function rescan(path: string): Promise<number> {
 /** A new UIDVALIDITY for a folder under `root`, never handed out before by us or by Dovecot. */
 export async function nextUidValidity(root: string): Promise<number> {
   const path = join(root, UIDVALIDITY_NAME);
+  return withKey(`uidvalidity:${path}`, () => next(path));
+}
+
+async function next(path: string): Promise<number> {
   let text: string;
   try {
     const handle = await open(path, 'r');
