@@ -48,7 +48,7 @@ describe('curl', () => {
     const out = await curl(['-u', `${ALICE}:${ALICE_PASSWORD}`, '-X', 'UIDL', `pop3://127.0.0.1:${stack.port}/`]);
     const lines = out.trim().split('\r\n');
     expect(lines).toHaveLength(stack.messages.length);
-    for (const [i, l] of lines.entries()) expect(l).toMatch(new RegExp(`^${i + 1} [0-9A-F]{16}$`));
+    for (const [i, l] of lines.entries()) expect(l).toMatch(new RegExp(`^${i + 1} [0-9a-f]{16}$`));
   });
 
   it('is refused with a wrong password', async () => {

@@ -18,7 +18,7 @@ export const BOB_PASSWORD = 'bob-secret';
 
 /** Messages as an MTA would deliver them: LF line endings, dot lines, 8-bit text, an attachment, one in CRLF. */
 export function corpus(): string[] {
-  const attachment = Buffer.alloc(150_000, 0).map((_, i) => (i * 7919) % 251).toString('base64').replace(/.{76}/g, '$&\n');
+  const attachment = Buffer.from(Uint8Array.from({ length: 150_000 }, (_, i) => (i * 7919) % 251)).toString('base64').replace(/.{76}/g, '$&\n');
   return [
     'Return-Path: <carol@example.org>\nFrom: Carol <carol@example.org>\nTo: alice@example.test\nSubject: plain text\nMessage-ID: <1@example.org>\n\nHello Alice,\nthis is a short message.\n',
     'From: Dan <dan@example.org>\nTo: alice@example.test\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nGrüße aus Köln.\n.\n.. two dots\n.leading dot\nFrom the start of a line\n\n\ntrailing empty lines above\n',
@@ -108,7 +108,7 @@ export async function startPop3Stack(options: { messages?: string[]; settings?: 
     },
     async restart() {
       await stack.daemon.stop();
-      stack.daemon = await start(config, log);
+      stack.daemon = await start(stack.config, log);
     },
     async stop() {
       await stack.daemon.stop();

@@ -5,9 +5,9 @@ import { uidlOf } from './uidl.js';
 describe('uidlOf', () => {
   it.each([
     [1, 1, '0000000100000001'],
-    [1, 0x5f1e3a4b, '000000015F1E3A4B'],
-    [0xabc, 1700000000, '00000ABC6553F100'],
-    [0xffffffff, 0xffffffff, 'FFFFFFFFFFFFFFFF'],
+    [1, 0x5f1e3a4b, '000000015f1e3a4b'],
+    [0xabc, 1700000000, '00000abc6553f100'],
+    [0xffffffff, 0xffffffff, 'ffffffffffffffff'],
   ])('uid %d uidvalidity %d', (uid, validity, expected) => {
     expect(uidlOf(uid, validity)).toBe(expected);
   });
