@@ -5,10 +5,12 @@ import { append } from './append.js';
 import { authenticate } from './authenticate.js';
 import { capability } from './capability.js';
 import { close, unselect } from './close.js';
+import { copy, move } from './copy.js';
 import { create } from './create.js';
 import { deleteMailbox } from './delete.js';
 import { enable } from './enable.js';
 import { expunge } from './expunge.js';
+import { fetch } from './fetch/index.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
 import { list, lsub } from './list.js';
@@ -20,6 +22,7 @@ import { rename } from './rename.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
+import { store } from './store.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 
 const modules = [
@@ -48,6 +51,10 @@ const modules = [
   unselect,
   expunge,
   idle,
+  fetch,
+  store,
+  copy,
+  move,
 ] as unknown as AnyCommand[];
 
 export const COMMANDS: ReadonlyMap<CommandName, AnyCommand> = new Map(modules.map((m) => [m.name, m]));

@@ -128,6 +128,8 @@ export type FetchResponseItem =
   | { item: 'INTERNALDATE'; date: Date; offsetMinutes?: number }
   | { item: 'RFC822.SIZE'; size: number }
   | { item: 'ENVELOPE'; envelope: Envelope }
+  /** ENVELOPE, BODY or BODYSTRUCTURE value already in wire syntax (rendered and cached by the session). */
+  | { item: 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE'; wire: Uint8Array }
   /** BODY is BODYSTRUCTURE without extension data. */
   | { item: 'BODYSTRUCTURE' | 'BODY'; structure: BodyStructure }
   /** BODY[section]<origin>: origin only when the client asked for a partial range. */

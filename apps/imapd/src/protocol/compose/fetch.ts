@@ -16,6 +16,10 @@ function origin(w: WireWriter, offset: number | undefined): void {
 }
 
 function writeItem(w: WireWriter, item: FetchResponseItem): void {
+  if ('wire' in item) {
+    w.raw(`${item.item} `).wire(item.wire);
+    return;
+  }
   switch (item.item) {
     case 'FLAGS':
       w.raw('FLAGS ').list(item.flags, (f) => w.flag(f));

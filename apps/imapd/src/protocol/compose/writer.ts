@@ -48,6 +48,12 @@ export class WireWriter {
     return this;
   }
 
+  /** Octets already in wire syntax (a value rendered by @mail/mime), written as they are. */
+  wire(data: Uint8Array): this {
+    this.bytes(data);
+    return this;
+  }
+
   private bytes(data: Uint8Array): void {
     this.flushText();
     this.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));

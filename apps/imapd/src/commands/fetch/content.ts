@@ -1,0 +1,92 @@
+// Message octets for FETCH: sections resolved against the cached structure, CRLF line endings as IMAP requires
+// (RFC 9051 §2.3.1: sizes and octets are in CRLF form), partial ranges, BINARY decoding (RFC 3516), and the whole
+// message streamed through an LF → CRLF converter.
+import { Transform, type Readable } from 'node:stream';
+import type { MailFolder } from '@mail/maildir';
+import { decodeBody, filterHeaderFields, findPart, sectionRange, UnknownEncodingError } from '@mail/mime';
+import { ImapNo } from '../../errors.js';
+import type { BodySection, PartialRange, StreamedLiteral } from '../../protocol/index.js';
+import type { CachedMessage } from './cache.js';
+
+/** Bare LF → CRLF. */
+export function toCrlf(data: Buffer): Buffer {
+  let extra = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) extra++;
+  if (extra === 0) return data;
+  const out = Buffer.alloc(data.length + extra);
+  let o = 0;
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i] as number;
+    if (b === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) out[o++] = 0x0d;
+    out[o++] = b;
+  }
+  return out;
+}
+
+class CrlfStream extends Transform {
+  private lastCr = false;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
+    const parts: number[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      const prevCr = i === 0 ? this.lastCr : chunk[i - 1] === 0x0d;
+      if (b === 0x0a && !prevCr) parts.push(i);
+    }
+    this.lastCr = chunk.length > 0 && chunk[chunk.length - 1] === 0x0d;
+    if (parts.length === 0) return cb(null, chunk);
+    const out = Buffer.alloc(chunk.length + parts.length);
+    let o = 0;
+    let from = 0;
+    for (const i of parts) {
+      o += chunk.copy(out, o, from, i);
+      out[o++] = 0x0d;
+      from = i;
+    }
+    chunk.copy(out, o, from);
+    cb(null, out);
+  }
+}
+
+async function readRange(folder: MailFolder, uid: number, start: number, end: number): Promise<Buffer> {
+  if (end <= start) return Buffer.alloc(0);
+  const { stream } = await folder.read(uid, { start, end });
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+export function applyPartial(data: Buffer, partial: PartialRange | null): Buffer {
+  if (!partial) return data;
+  return data.subarray(Math.min(partial.offset, data.length), Math.min(partial.offset + partial.length, data.length));
+}
+
+/** The whole message in CRLF form as a stream of known size. */
+export async function wholeMessage(folder: MailFolder, uid: number, crlfSize: number): Promise<StreamedLiteral> {
+  const { stream } = await folder.read(uid);
+  return { stream: (stream as Readable).pipe(new CrlfStream()), size: crlfSize };
+}
+
+/** BODY[section] octets in CRLF form (before any partial range). */
+export async function sectionContent(folder: MailFolder, uid: number, m: CachedMessage, section: BodySection): Promise<Buffer> {
+  const range = sectionRange(m.structure, { path: [...section.part], text: section.text, fields: [...section.fields] });
+  if (!range) return Buffer.alloc(0);
+  let data = await readRange(folder, uid, range.start, range.end);
+  if (range.fields) data = filterHeaderFields(data, range.fields.names, range.fields.not);
+  return toCrlf(data);
+}
+
+/** BINARY[part]: the part's body with its Content-Transfer-Encoding removed (RFC 3516). */
+export async function binaryContent(folder: MailFolder, uid: number, m: CachedMessage, part: readonly number[]): Promise<Buffer> {
+  if (part.length === 0) return toCrlf(await readRange(folder, uid, 0, m.structure.size));
+  const p = findPart(m.structure, part);
+  if (!p) throw new ImapNo('NONEXISTENT', 'No such part');
+  if (p.kind === 'multipart' || p.kind === 'message') return toCrlf(await readRange(folder, uid, p.bodyStart, p.bodyEnd));
+  const raw = await readRange(folder, uid, p.bodyStart, p.bodyEnd);
+  try {
+    const decoded = decodeBody(raw, p.encoding);
+    return p.kind === 'text' ? toCrlf(decoded) : decoded;
+  } catch (err) {
+    if (err instanceof UnknownEncodingError) throw new ImapNo('UNKNOWN-CTE', 'Unknown Content-Transfer-Encoding');
+    throw err;
+  }
+}
