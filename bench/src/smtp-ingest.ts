@@ -1,0 +1,120 @@
+// Benchmark of SMTP ingest to Maildir: Postfix's smtp-source sends the same load (default 2,000 messages of 4 KiB
+// over 10 sessions) to this suite (smtpd + Redis queue + mda) and to a throwaway Postfix, and the messages per
+// second until the last one is in Maildir are printed for both, with their ratio.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilesDirectory, hashPassword } from '@mail/auth';
+import { parseConfig } from '@mail/config';
+import { createLogger } from '@mail/log';
+import { start as startMda } from '@mail/mda';
+import { start as startSmtpd } from '@mail/smtpd';
+import { freePort, spawnRedis } from '@mail/testing';
+import { startPostfix } from './smtp-ingest-postfix.js';
+
+const MESSAGES = Number(process.env.MESSAGES ?? 2000);
+const SESSIONS = Number(process.env.SESSIONS ?? 10);
+const SIZE = Number(process.env.SIZE ?? 4096);
+const TIMEOUT_MS = Number(process.env.TIMEOUT_MS ?? 600_000);
+const SENDER = 'sender@remote.test';
+
+interface Result {
+  name: string;
+  sendMs: number;
+  deliveredMs: number;
+  rate: number;
+}
+
+/** Runs smtp-source against 127.0.0.1:port: SESSIONS connections, each sending messages until MESSAGES are sent. */
+function smtpSource(port: number, recipient: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // -d: keep the connection for the next message; -l: message size; -M: the HELO name.
+    const args = ['-d', '-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(SIZE), '-M', 'bench.client.test', '-f', SENDER, '-t', recipient, `127.0.0.1:${port}`];
+    const child = spawn('smtp-source', args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source exited with ${code}: ${stderr}`))));
+  });
+}
+
+async function count(dir: string): Promise<number> {
+  return (await readdir(dir).catch(() => [])).length;
+}
+
+/** Sends the load and waits until `dir` holds every message. */
+async function measure(name: string, port: number, recipient: string, dir: string): Promise<Result> {
+  const before = await count(dir);
+  const started = performance.now();
+  await smtpSource(port, recipient);
+  const sendMs = performance.now() - started;
+  for (;;) {
+    const n = (await count(dir)) - before;
+    if (n >= MESSAGES) break;
+    if (performance.now() - started > TIMEOUT_MS) throw new Error(`${name}: only ${n} of ${MESSAGES} messages delivered after ${TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const deliveredMs = performance.now() - started;
+  return { name, sendMs, deliveredMs, rate: (MESSAGES * 1000) / deliveredMs };
+}
+
+async function suite(root: string): Promise<Result> {
+  const redis = await spawnRedis();
+  try {
+    const etc = join(root, 'etc');
+    const paths = { data: join(root, 'data'), mailboxes: join(root, 'mail/%d/%n/Maildir'), users: join(etc, 'users'), domains: join(etc, 'domains'), aliases: join(etc, 'aliases'), virtual: join(etc, 'virtual') };
+    const directory = new FilesDirectory({ paths, configDomains: [] });
+    await directory.addDomain('local.test');
+    await directory.addAccount({ address: 'bench@local.test', passwordHash: await hashPassword('bench-password', 'SHA512-CRYPT') });
+    const port = await freePort();
+    const config = parseConfig({
+      hostname: 'suite.bench.test',
+      redis: { url: redis.url, prefix: redis.prefix },
+      paths,
+      limits: { connectionsPerIp: SESSIONS * 2 },
+      smtpd: { listeners: [{ host: '127.0.0.1', port, tls: 'none', mode: 'mx' }] },
+    });
+    const log = createLogger('bench', { level: 'warn' });
+    const smtpd = await startSmtpd(config, log.child({ svc: 'smtpd' }), { resolver: { lookup: async () => undefined } });
+    const mda = await startMda(config, log.child({ svc: 'mda' }));
+    try {
+      return await measure('suite (smtpd + Redis queue + mda)', port, 'bench@local.test', join(root, 'mail/local.test/bench/Maildir/new'));
+    } finally {
+      await smtpd.stop();
+      await mda.stop();
+    }
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function postfix(root: string): Promise<Result> {
+  const pf = await startPostfix(root, await freePort());
+  try {
+    return await measure('Postfix 3 (smtpd + cleanup + qmgr + virtual)', pf.port, pf.recipient, pf.maildirNew);
+  } finally {
+    await pf.stop();
+  }
+}
+
+function print(r: Result): void {
+  console.log(`${r.name.padEnd(48)} sent in ${(r.sendMs / 1000).toFixed(2).padStart(7)} s, all in Maildir after ${(r.deliveredMs / 1000).toFixed(2).padStart(7)} s: ${r.rate.toFixed(0).padStart(6)} msg/s`);
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'smtp-ingest-'));
+  await chmod(root, 0o755); // Postfix's virtual agent delivers as an unprivileged user below it
+  try {
+    console.log(`${MESSAGES} messages of ${SIZE} bytes over ${SESSIONS} sessions (smtp-source -d), Redis with appendfsync always`);
+    const ours = await suite(join(root, 'suite'));
+    print(ours);
+    const theirs = await postfix(join(root, 'postfix'));
+    print(theirs);
+    console.log(`ratio suite / Postfix: ${(ours.rate / theirs.rate).toFixed(2)}`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
