@@ -5,9 +5,6 @@
 const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
-const DOT_BUF = Buffer.from('.');
-const LF_BUF = Buffer.from('\n');
-const CRLF_BUF = Buffer.from('\r\n');
 const END = Buffer.from('.\r\n');
 const CRLF_END = Buffer.from('\r\n.\r\n');
 
@@ -36,27 +33,30 @@ export class MessageEncoder {
 
   /** Converts one chunk of the message; returns what to send (possibly empty). */
   encode(chunk: Uint8Array): Buffer {
-    const out: Buffer[] = [];
     const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Worst case every octet is a bare LF or a stuffed dot: twice the input.
+    const out = Buffer.allocUnsafe(data.length * 2);
+    let o = 0;
     let pos = 0;
     while (pos < data.length && !this.done) {
       const lf = data.indexOf(LF, pos);
       const end = lf < 0 ? data.length : lf;
-      if (this.lineLen === 0 && end > pos && data[pos] === DOT) out.push(DOT_BUF);
       if (end > pos) {
-        out.push(data.subarray(pos, end));
+        if (this.lineLen === 0 && data[pos] === DOT) out[o++] = DOT;
+        o += data.copy(out, o, pos, end);
         this.octets += end - pos;
         this.lineLen += end - pos;
         this.lastByte = data[end - 1] as number;
       }
       if (lf < 0) break;
       const hadCr = this.lineLen > 0 && this.lastByte === CR;
-      out.push(hadCr ? LF_BUF : CRLF_BUF);
+      if (!hadCr) out[o++] = CR;
+      out[o++] = LF;
       this.octets += hadCr ? 1 : 2;
       this.endLine(hadCr ? this.lineLen - 1 : this.lineLen);
       pos = lf + 1;
     }
-    return out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
+    return out.subarray(0, o);
   }
 
   /** The end of the response: a CRLF when the message did not end with a line ending, then ".". */

@@ -1,0 +1,169 @@
+// POP3 benchmark: RETR throughput and logins per second of pop3d and of Dovecot's pop3 over copies of the same
+// Maildir, in one run, each server in its own process. Run with `pnpm --filter @mail/bench pop3` (as root, for
+// Dovecot). Settings: MESSAGES, MESSAGE_KB, ROUNDS, LOGIN_SECONDS, CLIENTS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MaildirStore } from '@mail/maildir';
+import { freePort, spawnRedis, tempDir } from '@mail/testing';
+import { BenchClient } from './pop3-client.js';
+import { canRunDovecot, handOver, startDovecotPop3 } from './pop3-dovecot.js';
+
+const MESSAGES = Number(process.env.MESSAGES ?? 100);
+const MESSAGE_KB = Number(process.env.MESSAGE_KB ?? 512);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const LOGIN_SECONDS = Number(process.env.LOGIN_SECONDS ?? 5);
+const CLIENTS = Number(process.env.CLIENTS ?? 8);
+const PASSWORD = 'bench-password';
+const REPO = resolve(import.meta.dirname, '../..');
+
+const reader = (i: number): string => `reader${i}@example.test`;
+const BIG = reader(0);
+
+/** A message of about `kb` KiB with LF line endings and a few dot lines (both servers convert and stuff). */
+function message(i: number, kb: number): string {
+  const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n';
+  const lines = Math.max(1, Math.floor((kb * 1024) / line.length));
+  let body = '';
+  for (let l = 0; l < lines; l++) body += l % 500 === 0 ? `.${line}` : line;
+  return `From: sender${i}@example.org\nTo: ${BIG}\nSubject: message ${i}\nMessage-ID: <${i}@bench.example.org>\n\n${body}`;
+}
+
+async function waitForGreeting(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('pop3d exited');
+    try {
+      const c = await BenchClient.connect(port);
+      await c.quit();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('pop3d did not answer');
+}
+
+/** Every message of the big maildrop, ROUNDS times over one session each: MB/s of message octets received. */
+async function retrThroughput(port: number): Promise<number> {
+  let octets = 0;
+  const started = process.hrtime.bigint();
+  for (let r = 0; r < ROUNDS; r++) {
+    const c = await BenchClient.connect(port);
+    await c.login(BIG, PASSWORD);
+    const [, n] = (await c.command('STAT')).split(' ');
+    for (let i = 1; i <= Number(n); i++) {
+      await c.command(`RETR ${i}`);
+      octets += await c.body();
+    }
+    await c.command('RSET');
+    await c.quit();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return octets / 1e6 / seconds;
+}
+
+/** CLIENTS loops of connect, USER, PASS, STAT, QUIT for LOGIN_SECONDS: logins per second. */
+async function loginRate(port: number): Promise<number> {
+  const until = Date.now() + LOGIN_SECONDS * 1000;
+  let logins = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, k) => {
+      while (Date.now() < until) {
+        const c = await BenchClient.connect(port);
+        await c.login(reader(k + 1), PASSWORD);
+        await c.command('STAT');
+        await c.quit();
+        logins++;
+      }
+    }),
+  );
+  return logins / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function main(): Promise<void> {
+  const dir = await tempDir('pop3-bench-');
+  const redis = await spawnRedis({ appendonly: false });
+  const children: ChildProcess[] = [];
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    await chmod(dir.path, 0o755); // Dovecot's processes (dovecot, nobody) read below it
+    const etc = join(dir.path, 'etc');
+    await mkdir(etc);
+    const users = [BIG, ...Array.from({ length: CLIENTS }, (_, k) => reader(k + 1))];
+    await writeFile(join(etc, 'users'), users.map((u) => `${u}:{PLAIN}${PASSWORD}::::::\n`).join(''));
+    await writeFile(join(etc, 'domains'), 'example.test\n');
+    const location = join(dir.path, 'ours/%d/%n/Maildir');
+    const store = new MaildirStore({ location });
+    for (let i = 0; i < MESSAGES; i++) await store.deliver(BIG, 'INBOX', message(i, MESSAGE_KB));
+    for (let k = 1; k <= CLIENTS; k++) for (let i = 0; i < 10; i++) await store.deliver(reader(k), 'INBOX', message(i, 4));
+    await store.close();
+    // Dovecot gets a copy: it writes its index files into the Maildir and runs as nobody.
+    await cp(join(dir.path, 'ours'), join(dir.path, 'theirs'), { recursive: true });
+
+    const port = await freePort();
+    const config = join(dir.path, 'mail.yaml');
+    await writeFile(
+      config,
+      [
+        'hostname: localhost',
+        `redis: { url: "${redis.url}" }`,
+        'paths:',
+        `  data: ${dir.path}/data`,
+        `  mailboxes: ${location}`,
+        `  users: ${etc}/users`,
+        `  domains: ${etc}/domains`,
+        `  aliases: ${etc}/aliases`,
+        `  virtual: ${etc}/virtual`,
+        'log: { level: warn }',
+        `pop3d: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
+        '',
+      ].join('\n'),
+    );
+    const pop3d = spawn(process.execPath, ['--conditions=@mail/source', '--import', 'tsx', join(REPO, 'apps/pop3d/src/bin.ts'), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push(pop3d);
+    await waitForGreeting(port, pop3d);
+
+    const megabytes = (MESSAGES * MESSAGE_KB) / 1024;
+    console.log(`POP3 benchmark: ${MESSAGES} messages of ${MESSAGE_KB} KiB (${megabytes.toFixed(0)} MiB, LF line endings) × ${ROUNDS} rounds; logins: ${CLIENTS} clients for ${LOGIN_SECONDS} s`);
+    const ours = { retr: await retrThroughput(port), logins: await loginRate(port) };
+
+    let theirs: { retr: number; logins: number } | undefined;
+    if (canRunDovecot) {
+      const dport = await freePort();
+      await handOver(join(dir.path, 'theirs'));
+      const dovecotDir = join(dir.path, 'dovecot');
+      await mkdir(dovecotDir);
+      const dovecot = await startDovecotPop3(
+        dovecotDir,
+        dport,
+        users.map((u) => ({ user: u, password: `{PLAIN}${PASSWORD}`, maildir: join(dir.path, 'theirs', 'example.test', u.split('@')[0]!, 'Maildir') })),
+      );
+      stops.push(() => dovecot.stop());
+      try {
+        await retrThroughput(dport); // Dovecot builds its index on first access; measure it warm, as in use
+        theirs = { retr: await retrThroughput(dport), logins: await loginRate(dport) };
+      } catch (err) {
+        console.error(await readFile(dovecot.log, 'utf8').catch(() => ''));
+        throw err;
+      }
+    } else {
+      console.log('Dovecot not measured: it needs /usr/sbin/dovecot and root');
+    }
+
+    const row = (label: string, a: number, b: number | undefined, unit: string): string =>
+      `${label.padEnd(18)}${a.toFixed(1).padStart(12)}${(b === undefined ? '-' : b.toFixed(1)).padStart(12)}${(b === undefined ? '-' : (a / b).toFixed(2)).padStart(10)}  ${unit}`;
+    console.log(`${''.padEnd(18)}${'pop3d'.padStart(12)}${'dovecot'.padStart(12)}${'ratio'.padStart(10)}`);
+    console.log(row('RETR throughput', ours.retr, theirs?.retr, 'MB/s'));
+    console.log(row('logins', ours.logins, theirs?.logins, 'per second'));
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    for (const stop of stops) await stop();
+    await redis.stop();
+    await dir.cleanup();
+  }
+}
+
+await main();
