@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, FolderInfo, ListOptions, Mailbox, MailFolder, SpecialUse } from './api.js';
-import { isErrno, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError } from './errors.js';
+import { isErrno, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError } from './errors.js';
 import { MaildirFolder } from './folder.js';
 import { existingFolders, hasChildren, listFolders } from './folder-list.js';
 import { folderDirName, normalizeFolderName, type HierarchySeparator } from './folder-names.js';
@@ -108,7 +108,7 @@ export class MaildirMailbox implements Mailbox {
 
   async deleteFolder(name: string): Promise<ChangeRecord> {
     const canonical = this.canonical(name);
-    if (canonical === 'INBOX') throw new MailboxNameError('INBOX', 'INBOX cannot be deleted');
+    if (canonical === 'INBOX') throw new MailboxOperationError('INBOX', 'INBOX cannot be deleted');
     const ref = await this.locate(canonical, 'delete');
     await deleteFolderDir(ref, this.services);
     const change: ChangeRecord = { account: this.account, folder: canonical, kind: 'delete', uids: [], time: Date.now() };
@@ -121,6 +121,8 @@ export class MaildirMailbox implements Mailbox {
     const target = this.canonical(to);
     if (target === 'INBOX') throw new MailboxExistsError('INBOX');
     if (source === target) throw new MailboxExistsError(target);
+    // Dovecot refuses this too: it confuses clients and serves no purpose.
+    if (target.startsWith(source + this.separator)) throw new MailboxOperationError(source, 'cannot rename a mailbox under its own child');
     const targetRef = this.ref(target);
     if (await statOrNull(targetRef.path)) throw new MailboxExistsError(target);
     let renamed: Array<[string, string]>;

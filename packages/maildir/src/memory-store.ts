@@ -1,6 +1,6 @@
 // MemoryStore: the MailStore in memory, for tests of imapd, pop3d and the mda; it passes the same contract tests as MaildirStore.
 import type { ChangeListener, ChangeRecord, DeliverOptions, DeliverResult, FolderInfo, ListOptions, Mailbox, MailFolder, MailStore, MessageSource, SpecialUse } from './api.js';
-import { MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, QuotaExceededError } from './errors.js';
+import { MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError, QuotaExceededError } from './errors.js';
 import { hasChildren, listFolders } from './folder-list.js';
 import { normalizeFolderName, type HierarchySeparator } from './folder-names.js';
 import { addMessage, collect, MemoryFolder, type MemFolderData } from './memory-folder.js';
@@ -195,7 +195,7 @@ class MemoryMailbox implements Mailbox {
 
   async deleteFolder(name: string): Promise<ChangeRecord> {
     const canonical = this.canonical(name);
-    if (canonical === 'INBOX') throw new MailboxNameError('INBOX', 'INBOX cannot be deleted');
+    if (canonical === 'INBOX') throw new MailboxOperationError('INBOX', 'INBOX cannot be deleted');
     this.locate(canonical, 'delete');
     this.acc.folders.delete(canonical);
     return this.publish({ folder: canonical, kind: 'delete', uids: [] });
@@ -206,6 +206,7 @@ class MemoryMailbox implements Mailbox {
     const target = this.canonical(to);
     const folders = this.acc.folders;
     if (target === 'INBOX' || source === target || folders.has(target)) throw new MailboxExistsError(target);
+    if (target.startsWith(source + this.separator)) throw new MailboxOperationError(source, 'cannot rename a mailbox under its own child');
     if (source === 'INBOX') {
       const inbox = folders.get('INBOX') as MemFolderData;
       const moved = newFolder();

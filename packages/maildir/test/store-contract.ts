@@ -1,7 +1,17 @@
 // The behaviour every MailStore must have, run against MaildirStore and MemoryStore.
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord, MailStore } from '../src/api.js';
-import { InvalidFlagError, KeywordLimitError, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MessageNotFoundError, QuotaExceededError } from '../src/errors.js';
+import {
+  InvalidFlagError,
+  KeywordLimitError,
+  MailboxExistsError,
+  MailboxNameError,
+  MailboxNoSelectError,
+  MailboxNotFoundError,
+  MailboxOperationError,
+  MessageNotFoundError,
+  QuotaExceededError,
+} from '../src/errors.js';
 import type { QuotaLimits } from '../src/quota.js';
 
 export interface StoreFixture {
@@ -237,7 +247,7 @@ export function storeContract(name: string, make: (options?: FixtureOptions) => 
       expect(del).toMatchObject({ kind: 'delete', folder: 'A' });
       expect((await mb.listFolders('', '*')).map((f) => [f.name, f.selectable])).toEqual([['INBOX', true], ['A', false], ['A/B', true]]);
       await expect(mb.deleteFolder('A')).rejects.toThrow(MailboxNoSelectError);
-      await expect(mb.deleteFolder('INBOX')).rejects.toThrow(MailboxNameError);
+      await expect(mb.deleteFolder('INBOX')).rejects.toThrow(MailboxOperationError);
       await expect(mb.deleteFolder('Missing')).rejects.toThrow(MailboxNotFoundError);
       await mb.createFolder('A');
       const status = await (await mb.folder('A')).status();
@@ -260,6 +270,7 @@ export function storeContract(name: string, make: (options?: FixtureOptions) => 
       expect((await (await mb.folder('Old/Child')).status()).uidValidity).not.toBe(validity);
       await expect(mb.renameFolder('New', 'Old')).rejects.toThrow(MailboxExistsError);
       await expect(mb.renameFolder('Ghost', 'Spirit')).rejects.toThrow(MailboxNotFoundError);
+      await expect(mb.renameFolder('New', 'New/Deeper')).rejects.toThrow(MailboxOperationError);
     }));
 
     it('renames INBOX by moving its messages into a new folder', withStore(undefined, async (store) => {
