@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 const TERMINATOR = Buffer.from('\r\n.\r\n');
 
 export class BenchClient {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private wake: (() => void) | null = null;
   private closed = false;
 
