@@ -19,6 +19,7 @@ import { logout } from './logout.js';
 import { namespace } from './namespace.js';
 import { check, noop } from './noop.js';
 import { rename } from './rename.js';
+import { search } from './search/index.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
@@ -55,6 +56,7 @@ const modules = [
   store,
   copy,
   move,
+  search,
 ] as unknown as AnyCommand[];
 
 export const COMMANDS: ReadonlyMap<CommandName, AnyCommand> = new Map(modules.map((m) => [m.name, m]));
