@@ -134,3 +134,25 @@ describe('COPY and MOVE', () => {
     expect(s.untagged[0]).toBe('* STATUS Archive (MESSAGES 3)');
   });
 });
+
+describe('QUOTA', () => {
+  it('reports the account quota', async () => {
+    const { MemoryStore } = await import('@mail/maildir');
+    const store = new MemoryStore({ quota: () => ({ storage: 10 * 1024 * 1024, messages: 100 }) });
+    h = await startHarness({ store });
+    await store.deliver(USER, 'INBOX', SIMPLE);
+    const c = await h.login();
+    const r = await c.ok('GETQUOTAROOT INBOX');
+    expect(r.untagged).toEqual(['* QUOTAROOT INBOX ""', '* QUOTA "" (STORAGE 1 10240 MESSAGE 1 100)']);
+    expect((await c.ok('GETQUOTA ""')).untagged).toEqual(['* QUOTA "" (STORAGE 1 10240 MESSAGE 1 100)']);
+    expect((await c.cmd('SETQUOTA "" (STORAGE 1)')).text).toMatch(/^\[NOPERM\]/);
+    await store.close();
+  });
+
+  it('has no quota root without limits', async () => {
+    h = await setup();
+    const c = await h.login();
+    expect((await c.ok('GETQUOTAROOT INBOX')).untagged).toEqual(['* QUOTAROOT INBOX']);
+    expect((await c.cmd('GETQUOTA ""')).status).toBe('NO');
+  });
+});

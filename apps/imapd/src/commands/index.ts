@@ -18,6 +18,7 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { namespace } from './namespace.js';
 import { check, noop } from './noop.js';
+import { getquota, getquotaroot, setquota } from './quota.js';
 import { rename } from './rename.js';
 import { search } from './search/index.js';
 import { examine, select } from './select.js';
@@ -57,6 +58,9 @@ const modules = [
   copy,
   move,
   search,
+  getquota,
+  getquotaroot,
+  setquota,
 ] as unknown as AnyCommand[];
 
 export const COMMANDS: ReadonlyMap<CommandName, AnyCommand> = new Map(modules.map((m) => [m.name, m]));
