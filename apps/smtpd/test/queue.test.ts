@@ -72,6 +72,22 @@ describe('the queue sink', () => {
     expect(outbound).toMatchObject({ spoolId: id, recipients: [{ address: 'dave@remote.test', notify: 'NEVER', status: 'pending' }] });
   });
 
+  it('stores a message of several spool chunks byte for byte', async () => {
+    const c = await server.open('mx');
+    expect((await c.cmd('MAIL FROM:<x@remote.test>')).code).toBe(250);
+    expect((await c.cmd('RCPT TO:<bob@local.test>')).code).toBe(250);
+    expect((await c.cmd('DATA')).code).toBe(354);
+    const lines = Array.from({ length: 12_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 90)}\r\n`).join('');
+    c.write(`Subject: big\r\n\r\n${lines}.\r\n`);
+    const r = await c.reply();
+    expect(r.code).toBe(250);
+    const id = queuedId(r.raw);
+    const body = await reader.spool.get(id);
+    expect(body.length).toBeGreaterThan(2 * reader.spool.chunkSize);
+    expect(body.toString().endsWith(`Subject: big\r\n\r\n${lines}`)).toBe(true);
+    expect((await admin.get(`${id}-d`))?.data).toMatchObject({ size: body.length });
+  });
+
   it('defers with 451 4.3.0 while Redis is down, leaves nothing behind, and queues again after a restart', async () => {
     const before = await keys();
     const c = await server.open('mx');

@@ -61,9 +61,17 @@ export async function spoolWithId(spool: Spool, id: string, source: AsyncIterabl
       }
     }
     if (pendingLength > 0) await flush(Buffer.concat(pending, pendingLength));
+    // The commit goes out behind the last writes without waiting for them (one round trip, and one fsync with
+    // appendfsync always, fewer): it runs after them on this connection and fails unless every chunk arrived.
+    const committed = commit
+      .call(client, spool.metaKey(id), data, spool.indexKey(), spool.releasedKey(id), id, size, chunks, refs, Date.now())
+      .then(
+        () => null,
+        (err: unknown) => ({ err }),
+      );
     await Promise.all(inFlight);
-    if (writeError) throw writeError;
-    await commit.call(client, spool.metaKey(id), data, spool.indexKey(), spool.releasedKey(id), id, size, chunks, refs, Date.now());
+    const failed = await committed;
+    if (failed) throw writeError ?? failed.err;
     return size;
   } catch (err) {
     await Promise.all(inFlight);
