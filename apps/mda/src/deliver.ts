@@ -20,6 +20,18 @@ interface Pending {
 
 const isTemporary = (r: TargetRecord | TemporaryFailure): r is TemporaryFailure => 'temporary' in r;
 
+/** When the message arrived (ms): the quota grace period and delay warnings count from here. */
+function arrivalOf(job: JobContext<'deliver'>): number {
+  const at = Date.parse(job.data.received.at);
+  return Number.isFinite(at) ? at : job.arrivedAt.getTime();
+}
+
+/** Recipient `i` as a whole, for outcomes that concern it before any expansion (loops, limits, failed checks). */
+function wholeRecipient(job: JobContext<'deliver'>, i: number): PlannedTarget {
+  const r = job.data.recipients[i]!;
+  return { id: `${i}/!`, kind: 'unknown', address: r.address, ...(r.orcpt !== undefined ? { orcpt: r.orcpt } : {}), ...(r.notify !== undefined ? { notify: r.notify } : {}) };
+}
+
 /** The content verdict of the job: recorded by an earlier attempt, or checked now and recorded. */
 async function verdictOf(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress): Promise<ContentVerdict> {
   const known = progress.content();
@@ -66,7 +78,9 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   } catch (err) {
     if (!(err instanceof HookError)) throw err;
     ctx.log.warn({ err: err.message }, 'content check failed; deferring');
-    return retryLater(`451 4.7.1 ${err.message}`);
+    const failure: TemporaryFailure = { temporary: true, status: '4.7.1', text: `451 4.7.1 ${err.message}`, quota: false };
+    const whole = pending.map((i) => ({ target: wholeRecipient(job, i), failure }));
+    return settle(ctx, job, progress, whole, arrivalOf(job));
   }
   if (verdict.virus) return quarantine(ctx, job, progress, pending);
 
@@ -74,14 +88,14 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   const head = await readHead(open);
   const facts = traceFacts(head.fields);
   const hops = facts.received + facts.deliveredTo.length;
-  const arrival = Number.isFinite(Date.parse(data.received.at)) ? Date.parse(data.received.at) : job.arrivedAt.getTime();
+  const arrival = arrivalOf(job);
   const temporary: Pending[] = [];
   const remote: PlannedTarget[] = [];
   const finished: number[] = [];
 
   for (const i of pending) {
     const recipient = data.recipients[i]!;
-    const whole = { address: recipient.address, ...(recipient.orcpt !== undefined ? { orcpt: recipient.orcpt } : {}), ...(recipient.notify !== undefined ? { notify: recipient.notify } : {}) };
+    const whole = wholeRecipient(job, i);
     if (hops > ctx.settings.maxHops) {
       const text = `554 5.4.6 too many hops (${hops} Received/Delivered-To fields, at most ${ctx.settings.maxHops})`;
       await ctx.progress.record(progress, { targets: { [`${i}/!`]: failedRecord(data, whole, '5.4.6', text) }, recipients: [i] });

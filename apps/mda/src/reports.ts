@@ -38,7 +38,8 @@ export function reportJob(batch: ReportBatch, now: Date): { deliver: DeliverJobI
 
 async function senderIsLocal(ctx: MdaContext, sender: string): Promise<boolean> {
   const parts = splitAddress(sender);
-  return parts !== null && (await ctx.directory.isLocalDomain(parts.domain));
+  // Alias domains count too: the mda expands the address like any other recipient.
+  return parts !== null && (await ctx.directory.domainKind(parts.domain)) !== null;
 }
 
 /** Queues a spooled report; a report whose spooled message has gone is forgotten so that it is made again. */

@@ -8,13 +8,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../src/deliver.js';
 import { wire, type Wiring } from '../src/wiring.js';
+import { parseReport } from './reports.js';
 import { eventually, fixture, USER, type Fixture } from './support.js';
 
 let fx: Fixture;
 let wiring: Wiring;
 beforeAll(async () => {
   fx = await fixture({
-    users: [USER('bob@example.test'), USER('alice@example.test')],
+    users: [USER('bob@example.test'), USER('alice@example.test'), USER('full@example.test', 'userdb_quota_rule=*:bytes=10')],
     domains: ['example.test'],
     virtual: ['relay@example.test friend@example.net'],
   });
@@ -44,7 +45,9 @@ async function job(id: string, recipients: string[]): Promise<JobContext<'delive
 }
 
 const copies = async (account: string, id: string) => (await fx.messages(account)).filter((m) => m.includes(`retry ${id}`)).length;
-const reportJobs = async () => (await fx.jobs('deliver', ['waiting'])).filter((j) => j.sender === '');
+/** Queued reports, oldest first (spool ids sort by time). */
+const reportJobs = async () =>
+  (await fx.jobs('deliver', ['waiting'])).filter((j) => j.sender === '').sort((a, b) => (a.spoolId ?? '').localeCompare(b.spoolId ?? ''));
 const outboundFor = async (spoolId: string) => (await fx.jobs('outbound', ['waiting'])).filter((j) => (j.data as { recipients: Array<{ address: string }> }).recipients.some((r) => r.address === 'friend@example.net') && j.spoolId === spoolId);
 
 /** Makes the producer's next enqueue of `queue` fail, as if the process died right before it. */
@@ -107,6 +110,37 @@ describe('an attempt run again', () => {
     expect(await handler({ ...j, attempt: 2 })).toEqual({ result: 'done' });
     expect(await outboundFor(j.data.spoolId)).toHaveLength(1);
     expect((await wiring.ctx.producer.spool.info(j.data.spoolId)).refs).toBe(2);
+  });
+});
+
+describe('temporary failures', () => {
+  it('sends one delay warning while a full mailbox is retried', async () => {
+    const ctx = { ...wiring.ctx, settings: { ...wiring.ctx.settings, delayWarning: 0, quotaGrace: 600_000 } };
+    const handler = createDeliverHandler(ctx);
+    const j = await job('delay', ['full@example.test']);
+    const before = (await reportJobs()).length;
+    const first = await handler(j);
+    expect(first).toMatchObject({ result: 'retry', error: expect.stringMatching(/^452 4\.2\.2 /) });
+    expect((first as { delay: number }).delay).toBeLessThanOrEqual(60_000);
+    expect(await handler({ ...j, attempt: 2 })).toMatchObject({ result: 'retry' });
+    const reports = await reportJobs();
+    expect(reports.length).toBe(before + 1);
+    const report = await wiring.ctx.producer.spool.get(reports.at(-1)!.spoolId!);
+    expect(parseReport(report).groups[1]).toMatchObject({ action: 'delayed', status: '4.2.2', 'final-recipient': 'rfc822;full@example.test' });
+    expect(parseReport(report).groups[1]!['will-retry-until']).toBeDefined();
+  });
+
+  it('defers when a content check cannot answer, and bounces with its status once the schedule is used up', async () => {
+    const ctx = { ...wiring.ctx, checks: { virusCommand: 'exit 3', timeoutMs: 10_000 } };
+    const handler = createDeliverHandler(ctx);
+    const j = await job('check-broken', ['bob@example.test']);
+    expect(await handler(j)).toMatchObject({ result: 'retry', error: expect.stringMatching(/^451 4\.7\.1 virus check failed: exit status 3/) });
+    const before = (await reportJobs()).length;
+    expect(await handler({ ...j, attempt: 9, nextRetryDelay: () => null })).toEqual({ result: 'done' });
+    const reports = await reportJobs();
+    expect(reports.length).toBe(before + 1);
+    expect(parseReport(await wiring.ctx.producer.spool.get(reports.at(-1)!.spoolId!)).groups[1]).toMatchObject({ action: 'failed', status: '4.7.1' });
+    expect(await copies('bob@example.test', 'check-broken')).toBe(0);
   });
 });
 
