@@ -59,6 +59,12 @@ function hex(c: number): number {
  */
 export class QuotedPrintableDecoder extends Transform {
   private pending: Buffer = Buffer.alloc(0);
+  private readonly crlf: boolean;
+
+  constructor(options: DecodeOptions = {}) {
+    super();
+    this.crlf = options.crlf ?? false;
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -67,20 +73,25 @@ export class QuotedPrintableDecoder extends Transform {
       this.pending = data;
       return done();
     }
-    const cut = lastLf < 0 ? data.length - 2 : lastLf + 1;
+    let cut = lastLf + 1;
+    if (lastLf < 0) {
+      // an overlong line: decode up to a point that does not split an =XX escape
+      cut = data.length - 2;
+      while (cut > 0 && (data[cut - 1] === 0x3d || data[cut - 2] === 0x3d)) cut--;
+    }
     this.pending = Buffer.from(data.subarray(cut));
-    this.push(decodeQpLines(data.subarray(0, cut), lastLf < 0));
+    this.push(decodeQpLines(data.subarray(0, cut), lastLf < 0, this.crlf));
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.pending.length > 0) this.push(decodeQpLines(this.pending, false));
+    if (this.pending.length > 0) this.push(decodeQpLines(this.pending, false, this.crlf));
     done();
   }
 }
 
-function decodeQpLines(data: Buffer, partial: boolean): Buffer {
-  const out = Buffer.allocUnsafe(data.length);
+function decodeQpLines(data: Buffer, partial: boolean, crlf: boolean): Buffer {
+  const out = Buffer.allocUnsafe(data.length * 2);
   let n = 0;
   let pos = 0;
   while (pos < data.length) {
@@ -109,16 +120,38 @@ function decodeQpLines(data: Buffer, partial: boolean): Buffer {
         i += 2;
       } else out[n++] = c;
     }
-    if (hasLf && !soft) for (let i = eolStart; i <= lf; i++) out[n++] = data[i]!;
+    if (hasLf && !soft) {
+      if (crlf) {
+        out[n++] = 0x0d;
+        out[n++] = 0x0a;
+      } else for (let i = eolStart; i <= lf; i++) out[n++] = data[i]!;
+    }
     pos = lf + 1;
   }
   return out.subarray(0, n);
 }
 
-/** 7bit, 8bit and binary bodies: octets as they are. */
+/** 7bit, 8bit and binary bodies: octets as they are (bare LF made CRLF when asked). */
 export class IdentityDecoder extends Transform {
+  private readonly crlf: boolean;
+  private lastCr = false;
+
+  constructor(options: DecodeOptions = {}) {
+    super();
+    this.crlf = options.crlf ?? false;
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    done(null, chunk);
+    if (!this.crlf) return done(null, chunk);
+    const out = Buffer.allocUnsafe(chunk.length * 2);
+    let n = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (c === 0x0a && !(i > 0 ? chunk[i - 1] === 0x0d : this.lastCr)) out[n++] = 0x0d;
+      out[n++] = c;
+    }
+    if (chunk.length > 0) this.lastCr = chunk[chunk.length - 1] === 0x0d;
+    done(null, out.subarray(0, n));
   }
 
   override _flush(done: TransformCallback): void {
@@ -126,32 +159,40 @@ export class IdentityDecoder extends Transform {
   }
 }
 
+export interface DecodeOptions {
+  /**
+   * Write line breaks of text as CRLF: quoted-printable hard line breaks, and bare LFs of 7bit/8bit/binary bodies
+   * (for messages stored with LF line endings). Base64 output is never changed.
+   */
+  crlf?: boolean;
+}
+
 /** A stream that decodes a body written in `encoding` (null means 7bit). Throws UnknownEncodingError. */
-export function decoderFor(encoding: string | null): Transform {
+export function decoderFor(encoding: string | null, options: DecodeOptions = {}): Transform {
   const e = (encoding ?? '7bit').toLowerCase();
   switch (e) {
     case 'base64':
       return new Base64Decoder();
     case 'quoted-printable':
-      return new QuotedPrintableDecoder();
+      return new QuotedPrintableDecoder(options);
     case '7bit':
     case '8bit':
     case 'binary':
-      return new IdentityDecoder();
+      return new IdentityDecoder(options);
     default:
       throw new UnknownEncodingError(encoding ?? '');
   }
 }
 
 /** The decoder for one part's body. */
-export function partDecoder(part: MimePart): Transform {
-  return decoderFor(part.kind === 'multipart' || part.kind === 'message' ? null : part.encoding);
+export function partDecoder(part: MimePart, options: DecodeOptions = {}): Transform {
+  return decoderFor(part.kind === 'multipart' || part.kind === 'message' ? null : part.transferEncoding, options);
 }
 
 /** Decodes a whole body held in memory. */
-export function decodeBody(body: Uint8Array, encoding: string | null): Buffer {
+export function decodeBody(body: Uint8Array, encoding: string | null, options: DecodeOptions = {}): Buffer {
   // runs the decoder's steps directly, so the result is available synchronously
-  const dec = decoderFor(encoding) as Transform & {
+  const dec = decoderFor(encoding, options) as Transform & {
     _transform(c: Buffer, e: BufferEncoding, cb: TransformCallback): void;
     _flush(cb: TransformCallback): void;
   };
@@ -170,8 +211,12 @@ export function decodeBody(body: Uint8Array, encoding: string | null): Buffer {
 }
 
 /** BINARY.SIZE: the decoded size of a body read from `source` (a stream of the part's body octets). */
-export async function decodedSize(source: AsyncIterable<Uint8Array>, encoding: string | null): Promise<number> {
-  const dec = decoderFor(encoding);
+export async function decodedSize(
+  source: AsyncIterable<Uint8Array>,
+  encoding: string | null,
+  options: DecodeOptions = {},
+): Promise<number> {
+  const dec = decoderFor(encoding, options);
   let size = 0;
   const counting = (async () => {
     for await (const chunk of dec as AsyncIterable<Buffer>) size += chunk.length;

@@ -109,7 +109,8 @@ export function parseImapValue(text: string): ImapValue {
       pos++;
       return out;
     }
-    if (ch === '{') {
+    if (ch === '{' || (ch === '~' && text[pos + 1] === '{')) {
+      if (ch === '~') pos++;
       const close = text.indexOf('}', pos);
       const len = Number(text.slice(pos + 1, close).replace('+', ''));
       pos = close + 3;

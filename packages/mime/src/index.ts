@@ -10,6 +10,7 @@ export {
   decodeBody,
   decodedSize,
   decoderFor,
+  type DecodeOptions,
   IdentityDecoder,
   partDecoder,
   QuotedPrintableDecoder,

@@ -6,7 +6,7 @@
 // line inside a header block ends the header. Parts without Content-Type default to text/plain, or message/rfc822
 // directly below multipart/digest. message/rfc822 bodies are parsed as messages whatever their encoding.
 import { HeaderCollector, type HeaderField } from './header.js';
-import { applyContentField, applyEnvelopeField, emptyEnvelope, emptyPartData, parseContentType } from './part-data.js';
+import { applyContentField, applyEnvelopeField, emptyEnvelope, emptyPartData, parseContentType, parseEncoding } from './part-data.js';
 import { findBoundary, MAX_BOUNDARY_LEN, regionSize, type Boundary, type Mark, type Node } from './parser-state.js';
 import type { MessageStructure, MimePart } from './types.js';
 
@@ -110,6 +110,7 @@ export class StructureParser {
       kind: 'text',
       isMime,
       ...emptyPartData(),
+      transferEncoding: null,
       parts: [],
     };
     if (parent) {
@@ -264,6 +265,9 @@ export class StructureParser {
     if (embedded || node.parent === null) node.envelope = emptyEnvelope();
     for (const f of fields) {
       if (part.isMime) applyContentField(part, f);
+      if (part.transferEncoding === null && f.name.toLowerCase() === 'content-transfer-encoding') {
+        part.transferEncoding = parseEncoding(f.value);
+      }
       if (node.envelope) applyEnvelopeField(node.envelope, f);
     }
     if (embedded && node.envelope) node.parent!.part.envelope = node.envelope;

@@ -59,7 +59,8 @@ export function parseContentType(value: string): {
   return { type, subtype, params: parseParams(c).params, valid: true, text: full };
 }
 
-function parseEncoding(value: string): string | null {
+/** The token of a Content-Transfer-Encoding value, or null when it is not a single token. */
+export function parseEncoding(value: string): string | null {
   const c = new Rfc822Cursor(value);
   c.skipLwsp();
   const out: string[] = [];

@@ -48,8 +48,13 @@ export interface MimePart {
   subtype: string | null;
   /** Content-Type parameters, RFC 2231 continuations merged (see decodeParams for UTF-8 values). */
   params: MimeParam[];
-  /** Content-Transfer-Encoding token as written, or null. */
+  /** Content-Transfer-Encoding token as written, or null (what BODYSTRUCTURE reports). */
   encoding: string | null;
+  /**
+   * The Content-Transfer-Encoding to decode the body with (BINARY): the same token, but read even when the part's
+   * Content-* fields do not apply for lack of MIME-Version, as IMAP servers decode such bodies anyway.
+   */
+  transferEncoding: string | null;
   id: string | null;
   description: string | null;
   md5: string | null;

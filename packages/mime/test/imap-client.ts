@@ -61,7 +61,7 @@ export class ImapClient {
       const line = this.buffer.subarray(0, lf + 1).toString('latin1');
       this.buffer = this.buffer.subarray(lf + 1);
       out += line;
-      const m = /\{(\d+)\}\r\n$/.exec(line);
+      const m = /~?\{(\d+)\}\r\n$/.exec(line);
       if (!m) return out.replace(/\r\n$/, '');
       const len = Number(m[1]);
       while (this.buffer.length < len) await this.more();
