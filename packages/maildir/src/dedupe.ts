@@ -8,7 +8,7 @@ import { acquireDotlock, type Dotlock } from './lock.js';
 
 export const DEDUPE_NAME = 'mailsuite-dedupe';
 const HEADER = 'mailsuite-dedupe 1';
-/** Rewrite the file without expired entries once it grows past this. */
+/** Rewrite the file without expired entries once it grows past this (and has doubled since the last rewrite). */
 const COMPACT_BYTES = 256 * 1024;
 
 export interface DedupeEntry {
@@ -40,6 +40,8 @@ export class DedupeIndex {
   readonly path: string;
   private entries = new Map<string, DedupeEntry>();
   private readonly follower: LineFollower;
+  /** File size after the last compaction: the next one waits until the file has doubled. */
+  private compactedBytes = 0;
 
   constructor(
     root: string,
@@ -96,7 +98,7 @@ export class DedupeIndex {
 
   /** Drops expired entries by rewriting the file (under the lock) once it is big. */
   private async compactIfBig(): Promise<void> {
-    if (this.follower.bytesRead < COMPACT_BYTES) return;
+    if (this.follower.bytesRead < Math.max(COMPACT_BYTES, 2 * this.compactedBytes)) return;
     const cutoff = (Date.now() - this.retentionMs) / 1000;
     let text = `${HEADER}\n`;
     for (const [hash, e] of this.entries) {
@@ -122,5 +124,6 @@ export class DedupeIndex {
     this.follower.forget();
     this.entries.clear();
     await this.refresh();
+    this.compactedBytes = this.follower.bytesRead;
   }
 }

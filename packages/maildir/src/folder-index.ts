@@ -198,15 +198,21 @@ export class FolderIndex {
   /** Under the lock: creates or repairs the uidlist, gives new files UIDs and records mod-sequences. */
   private async fixUp(): Promise<void> {
     let header = this.uidlist.header;
+    let created = false;
     if (this.uidlistBroken || !header) {
       await this.uidlist.rewrite({ uidValidity: await nextUidValidity(this.options.root), guid: newGuid() });
       this.uidlistBroken = false;
+      created = true;
     } else if (header.version !== 3 || !header.guid) {
       await this.uidlist.rewrite();
     }
     header = this.uidlist.header;
     if (!header) throw new Error(`could not create ${this.uidlist.path}`);
-    if (this.modseqLog.uidValidity !== header.uidValidity) await this.modseqLog.rewrite(header.uidValidity);
+    if (this.modseqLog.uidValidity !== header.uidValidity) {
+      // A UIDVALIDITY we did not just create, without its modseq log (made by Dovecot, or the log was
+      // lost): mod-sequences clients saw may have been high, so continue above any of them.
+      await this.modseqLog.rewrite(header.uidValidity, undefined, created ? 0 : Date.now());
+    }
     // A rewrite above resets the files: then every message is looked at.
     await this.refreshFiles();
 

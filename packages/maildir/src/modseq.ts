@@ -137,12 +137,13 @@ export class ModseqLog {
   }
 
   /**
-   * Writes a fresh log (under the folder lock): for a new UIDVALIDITY (empty, starting at `highest`)
-   * or to compact, keeping only `keep` UIDs when given. HIGHESTMODSEQ never goes backwards.
+   * Writes a fresh log (under the folder lock): for a new UIDVALIDITY (empty, starting at `highest`, or
+   * at `floor` when that is higher) or to compact, keeping only `keep` UIDs when given.
+   * HIGHESTMODSEQ never goes backwards.
    */
-  async rewrite(uidValidity: number, keep?: ReadonlySet<number>): Promise<void> {
+  async rewrite(uidValidity: number, keep?: ReadonlySet<number>, floor = 0): Promise<void> {
     const sameValidity = uidValidity === this.uidValidity;
-    let text = `${MAGIC} V${uidValidity} H${this.highest}\n`;
+    let text = `${MAGIC} V${uidValidity} H${Math.max(this.highest, floor)}\n`;
     if (sameValidity) {
       for (const [uid, e] of [...this.entries].sort((a, b) => a[0] - b[0])) {
         if (keep && !keep.has(uid)) continue;

@@ -85,6 +85,23 @@ describe('MaildirStore on disk', () => {
     await store.close();
   });
 
+  it('never lowers mod-sequences under one UIDVALIDITY, even when the modseq log is lost', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'a');
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    await inbox.setFlags([1], 'add', ['\\Seen']);
+    const before = await inbox.snapshot();
+    await store.close();
+    await unlink(join(root, 'mailsuite-modseq'));
+    const again = open();
+    const after = await (await (await again.openMailbox(BOB)).folder('INBOX')).snapshot();
+    expect(after.uidValidity).toBe(before.uidValidity);
+    expect(after.highestModseq).toBeGreaterThan(before.highestModseq);
+    expect(after.messages[0]?.modseq).toBeGreaterThan(before.messages[0]?.modseq as number);
+    expect(after.messages[0]?.flags).toEqual(['\\Seen']);
+    await again.close();
+  });
+
   it('rebuilds a corrupt dovecot-uidlist with a new UIDVALIDITY, as Dovecot does', async () => {
     const store = open();
     await store.deliver(BOB, 'INBOX', 'a');
