@@ -55,3 +55,26 @@ describe('streaming decoders', () => {
     }
   });
 });
+
+describe('CRLF output', () => {
+  it.each([
+    ['7bit', 'a\nb\r\nc\n', 'a\r\nb\r\nc\r\n'],
+    ['quoted-printable', 'a=\nb\nc=0A\n', 'ab\r\nc\n\r\n'],
+    ['base64', 'YQpi', 'a\nb'],
+  ])('%s %j', (encoding, input, expected) => {
+    expect(decodeBody(Buffer.from(input), encoding, { crlf: true }).toString('latin1')).toBe(expected);
+  });
+
+  it('converts a bare LF split from its CR across chunks only once', async () => {
+    const dec = decoderFor('8bit', { crlf: true });
+    const out: Buffer[] = [];
+    const done = (async () => {
+      for await (const c of dec as AsyncIterable<Buffer>) out.push(c);
+    })();
+    dec.write(Buffer.from('a\r'));
+    dec.write(Buffer.from('\nb\n'));
+    dec.end();
+    await done;
+    expect(Buffer.concat(out).toString()).toBe('a\r\nb\r\n');
+  });
+});

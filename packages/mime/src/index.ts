@@ -31,6 +31,7 @@ export {
 export { forHumans, imapString, noLineBreaks, parseImapValue, toImapBuffer, toImapString, type ImapValue } from './imap-value.js';
 export { messageId, messageIds } from './message-id.js';
 export { StructureParser, type ParseLimits } from './parser.js';
+export { HeaderTooLargeError, readHeader, type ReadHeaderResult } from './read-header.js';
 export { envelopeData, parseContentType } from './part-data.js';
 export { decodeExtendedValue, decodeParams, type MimeParam } from './rfc2231.js';
 export {
@@ -44,4 +45,5 @@ export {
   type SectionText,
 } from './section.js';
 export { parseStructure, parseStructureSync, type MessageSource } from './structure.js';
+export { partText } from './text.js';
 export type { EnvelopeData, MessageStructure, MimePart, PartKind, RegionSize } from './types.js';
