@@ -192,6 +192,14 @@ describe('limits', () => {
     await second.closedByServer();
   });
 
+  it('refuses connections over the per-listener limit', async () => {
+    h = await startHarness({ maxConnections: 2 });
+    await h.client();
+    await h.client();
+    const third = await TestClient.connect(h.port);
+    expect(third.greeting).toBe('-ERR [SYS/TEMP] Too many connections; try again later.');
+  });
+
   it('says goodbye to connected clients when the server stops', async () => {
     h = await startHarness();
     const c = await h.client();

@@ -13,6 +13,13 @@ import { formatReply, Pop3Error, type Reply } from './protocol/reply.js';
 import type { Pop3Settings } from './settings.js';
 import { beginTransaction } from './transaction.js';
 
+/** Commands counted in the session's last log line. */
+const COUNTED = new Map<string, 'retr' | 'top' | 'dele'>([
+  ['RETR', 'retr'],
+  ['TOP', 'top'],
+  ['DELE', 'dele'],
+]);
+
 export interface SessionOptions {
   deps: Pop3Deps;
   settings: Pop3Settings;
@@ -31,6 +38,9 @@ export class Pop3Session {
   private stopping = false;
   /** A command is being handled (its reply may be streaming): nothing else may be written meanwhile. */
   private busy = false;
+  /** Why the session ended, and what it did: the one log line of a finished session (as Dovecot's "Disconnected"). */
+  private endReason = 'connection closed';
+  private readonly stats = { retr: 0, top: 0, dele: 0, octets: 0 };
 
   constructor(
     socket: Socket,
@@ -63,6 +73,7 @@ export class Pop3Session {
   }
 
   private sayGoodbye(): void {
+    this.endReason = 'server shutting down';
     this.conn.write(formatReply({ kind: 'err', code: RespCode.SysTemp, text: 'Server shutting down.' }));
     void this.conn.end(1000);
   }
@@ -105,25 +116,28 @@ export class Pop3Session {
   private async loop(): Promise<void> {
     for (;;) {
       const line = await this.conn.nextLine();
-      if (line === null || this.conn.closed) return;
+      if (line === null || this.conn.closed) {
+        if (line === null && !this.conn.closed) this.endReason = 'client closed its side';
+        return;
+      }
       this.busy = true;
       const d = await dispatch(this.ctx, line);
       let reply = d.reply;
       if (d.bad && ++this.badCommands >= this.options.settings.badCommands) {
-        this.log.info({ bad: this.badCommands }, 'too many bad commands; closing');
+        this.endReason = 'too many bad commands';
         reply = { kind: 'err', text: 'Too many bad commands.', after: 'close' };
       }
+      const counted = COUNTED.get(d.command);
+      if (reply.kind === 'ok' && counted) this.stats[counted]++;
+      if (reply.after === 'close' && this.endReason === 'connection closed') this.endReason = d.command === 'QUIT' && reply.kind === 'ok' ? 'logged out' : reply.text;
       if (!(await this.send(reply))) return;
       this.busy = false;
       if (this.stopping) {
         if (reply.after !== 'close') this.sayGoodbye();
-        else await this.conn.end(1000);
         return;
       }
-      if (reply.after === 'close') {
-        await this.conn.end();
-        return;
-      }
+      // The session ends: finish() releases the mailbox before the connection is closed.
+      if (reply.after === 'close') return;
       if (reply.after === 'starttls' && !(await this.startTls())) return;
       if (!this.conn.hasPendingLine) this.conn.flush();
     }
@@ -145,6 +159,7 @@ export class Pop3Session {
     } finally {
       if (!complete) body.abort();
     }
+    this.stats.octets += body.octets();
     if (complete && body.expectedOctets !== undefined && body.octets() !== body.expectedOctets) {
       this.log.warn({ announced: body.expectedOctets, sent: body.octets() }, 'message size differs from its recorded size');
     }
@@ -161,6 +176,7 @@ export class Pop3Session {
       const secure = await tls.upgrade(plain, { timeout: this.options.settings.tlsTimeoutMs });
       this.conn.attach(secure);
     } catch (err) {
+      this.endReason = 'STLS handshake failed';
       this.log.info({ err: (err as Error).message }, 'STLS handshake failed');
       this.conn.destroy();
       return false;
@@ -201,7 +217,7 @@ export class Pop3Session {
   /** RFC 1939 §3: an idle client is dropped without entering UPDATE. */
   private idle(): void {
     if (this.conn.closed) return;
-    this.log.info('idle timeout');
+    this.endReason = 'idle timeout';
     if (this.busy) {
       this.conn.destroy(); // the client stopped reading a response: nothing more can be said
       return;
@@ -225,7 +241,8 @@ export class Pop3Session {
       await lock.release();
       this.state.lock = null;
     }
-    if (!this.conn.closed) await this.conn.end(1000);
-    this.log.debug('closed');
+    if (!this.conn.closed) await this.conn.end();
+    const user = this.state.account?.address;
+    this.log.info({ ...(user ? { user, ...this.stats } : {}), reason: this.endReason }, 'disconnected');
   }
 }

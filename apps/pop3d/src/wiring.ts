@@ -6,7 +6,7 @@ import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
 import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig, saslCapabilities, type Account, type Directory } from '@mail/auth';
 import { createRedisNotifier, MaildirStore, type ChangeNotifier, type MailFolder } from '@mail/maildir';
-import { closeRedis, createRedis, keyPrefix, type RedisClient } from '@mail/queue';
+import { closeRedis, createRedis, keyPrefix, waitReady, type RedisClient } from '@mail/queue';
 import { createTlsProvider, type TlsProvider } from '@mail/tls';
 import { Redis } from 'ioredis';
 import { RedisMailboxLocks } from './lock.js';
@@ -82,6 +82,8 @@ export interface Wiring {
 export async function wire(config: Config, log: Logger): Promise<Wiring> {
   const redis: RedisClient = createRedis(config.redis, { role: 'producer', connectionName: 'pop3d' });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
+  // Logins need Redis (throttle, session lock); wait a little for it, but serve anyway: it may come back.
+  await waitReady(redis, 5000).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redis not reachable yet; logins fail with [SYS/TEMP] until it is'));
   const directory = filesDirectoryFromConfig(config);
   const throttle = loginThrottleFromConfig(redis, config);
   const auth = new Authenticator({ directory, ...(throttle ? { throttle } : {}), log: log.child({ part: 'auth' }) });

@@ -28,6 +28,9 @@ export default command<void>({
       throw new Pop3Error('Some deleted messages were not removed; try again later.', { code: RespCode.SysTemp, after: 'close' });
     }
     state.maildrop = null;
+    // Free the mailbox before saying goodbye: a client that reconnects at once must not get [IN-USE].
+    await lock?.release();
+    state.lock = null;
     ctx.log.info({ deleted: result.deleted, missing: result.missing }, 'update done');
     if (result.deleted === 0) return ok('Logging out.', { after: 'close' });
     return ok(`Logging out, ${result.deleted} messages deleted.`, { after: 'close' });
