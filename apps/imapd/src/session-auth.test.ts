@@ -188,6 +188,14 @@ describe('ENABLE, ID and limits', () => {
     expect((await c.cmd(`LOGIN ${USER} ${PASSWORD}`)).text).toMatch(/^\[LIMIT\]/);
   });
 
+  it('refuses connections over limits.connectionsPerIp with BYE', async () => {
+    h = await startHarness({ limits: { connectionsPerIp: 1 } });
+    const first = await h.client();
+    const second = await h.client();
+    expect(second.greeting).toBe('* BYE [UNAVAILABLE] Too many connections');
+    await first.ok('NOOP');
+  });
+
   it('closes idle sessions with BYE', async () => {
     h = await startHarness({ limits: { idleTimeout: '1s' } });
     const c = await h.client();

@@ -94,6 +94,15 @@ describe('SEARCH', () => {
     expect(count.untagged).toEqual([`* ESEARCH (TAG "a5") COUNT 3`]);
   });
 
+  it('saves a result for "$" (SEARCHRES)', async () => {
+    h = await setup();
+    const c = await h.login();
+    await c.ok('SELECT INBOX');
+    expect((await c.ok('UID SEARCH RETURN (SAVE) UNSEEN')).untagged).toEqual([]);
+    expect((await c.ok('FETCH $ (UID)')).untagged).toEqual(['* 2 FETCH (UID 2)', '* 3 FETCH (UID 3)']);
+    expect((await c.ok('UID SEARCH UID $ FROM carol')).untagged).toEqual(['* SEARCH 3']);
+  });
+
   it('reports MODSEQ for MODSEQ searches', async () => {
     h = await setup();
     const c = await h.login();

@@ -267,6 +267,7 @@ export class Session {
 
   async releaseSelected(): Promise<void> {
     this.selected = null;
+    this.saved = [];
     if (this.state === 'Selected') this.state = 'Auth';
   }
 }
