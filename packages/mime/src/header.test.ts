@@ -76,6 +76,13 @@ describe('IMAP strings', () => {
     expect(imapString(input)).toBe(wire);
   });
 
+  it('writes leading lists of a list without spaces, as multipart bodies and address lists need', () => {
+    expect(toImapString([['a'], ['b'], 'mixed', ['x', 'y']])).toBe('(("a")("b") "mixed" ("x" "y"))');
+    expect(toImapString([null, 'subj', [['n', null, 'm', 'd'], ['o', null, 'p', 'q']], [['n', null, 'm', 'd']]])).toBe(
+      '(NIL "subj" (("n" NIL "m" "d")("o" NIL "p" "q")) (("n" NIL "m" "d")))',
+    );
+  });
+
   it('serialises and parses nested values', () => {
     const value = ['text', 'plain', ['charset', 'us-ascii'], null, null, '7bit', 12, 1];
     const wire = toImapString(value);

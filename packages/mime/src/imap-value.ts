@@ -26,13 +26,23 @@ function literal(s: string): string {
 
 /**
  * Serialises a value to IMAP wire syntax. The result is a byte string: write it with the 'latin1' encoding
- * (or use toImapBuffer).
+ * (or use toImapBuffer). Lists that open a list are written without spaces between them, as the grammar of
+ * multipart bodies, address lists and namespaces has it: `((body)(body) "mixed")`, `((addr)(addr))`.
  */
 export function toImapString(value: ImapValue): string {
   if (value === null) return 'NIL';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return imapString(value);
-  return `(${value.map(toImapString).join(' ')})`;
+  let out = '(';
+  let leadingLists = true;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i]!;
+    const isList = Array.isArray(item);
+    if (i > 0 && !(leadingLists && isList)) out += ' ';
+    if (!isList) leadingLists = false;
+    out += toImapString(item);
+  }
+  return out + ')';
 }
 
 /** Serialises a value to the octets to send. */

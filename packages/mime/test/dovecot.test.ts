@@ -11,6 +11,7 @@ import {
   parseImapValue,
   parseStructureSync,
   sectionRange,
+  toImapString,
   type ImapValue,
   type MessageStructure,
   type MimePart,
@@ -127,6 +128,10 @@ describe('differential test against Dovecot', () => {
       check('BODYSTRUCTURE', bodyStructure(ours, { extended: true }), theirs.get('BODYSTRUCTURE'));
       check('BODYSTRUCTURE (stored octets)', bodyStructure(fromStored, { extended: true }), theirs.get('BODYSTRUCTURE'));
       check('BODY', bodyStructure(ours, { extended: false }), theirs.get('BODY'));
+      // the wire form too: quoted strings and literals chosen as Dovecot chooses them
+      const wire = await client.ok(`FETCH ${i + 1} (BODYSTRUCTURE)`);
+      const raw = wire.untagged[0]!.replace(/^\d+ FETCH \(BODYSTRUCTURE /, '').slice(0, -1);
+      check('BODYSTRUCTURE wire form', toImapString(bodyStructure(ours, { extended: true })), raw);
       check('ENVELOPE', envelope(ours), theirs.get('ENVELOPE'));
 
       // every section of every part, as ranges of the octets we parsed
