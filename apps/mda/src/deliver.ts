@@ -72,6 +72,9 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
     return done();
   }
 
+  // Read first: a message missing from the spool fails the job here (SpoolNotFoundError), not inside a check.
+  const open = () => job.spool.stream(data.spoolId);
+  const head = await readHead(open);
   let verdict: ContentVerdict;
   try {
     verdict = await verdictOf(ctx, job, progress);
@@ -84,8 +87,6 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   }
   if (verdict.virus) return quarantine(ctx, job, progress, pending);
 
-  const open = () => job.spool.stream(data.spoolId);
-  const head = await readHead(open);
   const facts = traceFacts(head.fields);
   const hops = facts.received + facts.deliveredTo.length;
   const arrival = arrivalOf(job);

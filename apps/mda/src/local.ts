@@ -3,7 +3,7 @@
 import { addressKey } from '@mail/auth';
 import { shouldSendDsn } from '@mail/dsn';
 import { AccountNameError, type DeliverOptions, type QuotaLimits } from '@mail/maildir';
-import type { DeliverJob } from '@mail/queue';
+import { SpoolNotFoundError, type DeliverJob } from '@mail/queue';
 import type { MdaContext } from './context.js';
 import { JUNK, type FilterAction } from './filter.js';
 import type { ContentVerdict } from './hooks.js';
@@ -86,6 +86,7 @@ export async function deliverLocal(d: LocalDelivery, target: PlannedTarget): Pro
     try {
       result = await ctx.stores.deliver(account, folder, deliverySource(d.open, prefix, drop), options);
     } catch (err) {
+      if (err instanceof SpoolNotFoundError) throw err;
       if (err instanceof AccountNameError) return failedRecord(data, target, '5.1.3', `550 5.1.3 <${account.address}>: cannot be stored as a mailbox (${err.message})`);
       ctx.log.error({ err, to: account.address, folder }, 'mailbox write failed');
       return { temporary: true, status: '4.3.0', text: `451 4.3.0 <${account.address}>: mailbox temporarily unavailable`, quota: false };

@@ -3,7 +3,7 @@
 import { ConfigSchema } from '@mail/config';
 import { createLogger } from '@mail/log';
 import { createRedisNotifier, MaildirStore, type ChangeRecord } from '@mail/maildir';
-import { jobId, parseJob, type DeliverJob, type EnqueueJobs, type JobContext, type Producer } from '@mail/queue';
+import { jobId, parseJob, SpoolNotFoundError, type DeliverJob, type EnqueueJobs, type JobContext, type Producer } from '@mail/queue';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../src/deliver.js';
@@ -141,6 +141,15 @@ describe('temporary failures', () => {
     expect(reports.length).toBe(before + 1);
     expect(parseReport(await wiring.ctx.producer.spool.get(reports.at(-1)!.spoolId!)).groups[1]).toMatchObject({ action: 'failed', status: '4.7.1' });
     expect(await copies('bob@example.test', 'check-broken')).toBe(0);
+  });
+});
+
+describe('a message missing from the spool', () => {
+  it('fails the attempt with SpoolNotFoundError (the worker fails such a job for good) before running any check', async () => {
+    const ctx = { ...wiring.ctx, checks: { virusCommand: 'exit 3', timeoutMs: 10_000 } };
+    const j = await job('gone', ['bob@example.test']);
+    await wiring.ctx.producer.spool.discard(j.data.spoolId);
+    await expect(createDeliverHandler(ctx)(j)).rejects.toBeInstanceOf(SpoolNotFoundError);
   });
 });
 
