@@ -39,6 +39,11 @@ export class Connection {
     return this._closed;
   }
 
+  /** The kernel does not take more for now: wait for drained() before producing more output. */
+  get needsDrain(): boolean {
+    return !this._closed && this.socket.writableNeedDrain;
+  }
+
   /** A complete line is waiting (pipelined commands): replies are held back until none is. */
   get hasPendingLine(): boolean {
     return this.lines.length > 0;

@@ -192,6 +192,20 @@ describe('limits', () => {
     await second.closedByServer();
   });
 
+  it('stops reading commands while a client does not read the replies', async () => {
+    h = await startHarness({ messages: Array.from({ length: 3000 }, (_, i) => `Subject: ${i}\r\n\r\nx\r\n`) });
+    const c = await h.client();
+    await c.login();
+    c.socket.pause();
+    const used = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const before = used();
+    // 2000 listings of 3000 lines: about 60 MB of replies if the server kept answering.
+    c.send('LIST\r\n'.repeat(2000));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(used() - before).toBeLessThan(30 * 1024 * 1024);
+    c.destroy();
+  });
+
   it('refuses connections over the per-listener limit', async () => {
     h = await startHarness({ maxConnections: 2 });
     await h.client();

@@ -131,6 +131,8 @@ export class Pop3Session {
       if (reply.kind === 'ok' && counted) this.stats[counted]++;
       if (reply.after === 'close' && this.endReason === 'connection closed') this.endReason = d.command === 'QUIT' && reply.kind === 'ok' ? 'logged out' : reply.text;
       if (!(await this.send(reply))) return;
+      // A client that pipelines without reading (LIST after LIST) must not make replies pile up in memory.
+      if (this.conn.needsDrain && !(await this.conn.drained())) return;
       this.busy = false;
       if (this.stopping) {
         if (reply.after !== 'close') this.sayGoodbye();
