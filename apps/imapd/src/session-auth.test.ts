@@ -202,3 +202,19 @@ describe('ENABLE, ID and limits', () => {
     expect(await c.line(3000)).toBe('* BYE Disconnected for inactivity');
   });
 });
+
+describe('robustness', () => {
+  it('answers garbage with BAD and keeps serving', async () => {
+    h = await startHarness({ limits: { badCommands: 1000, lineLength: 1024 } });
+    const c = await h.client();
+    const junk = ['\x00\x01\x02', 'j', '* LOGIN', 'j1 UID', 'j2 FETCH', 'j3 SELECT {5}', 'j4 LOGIN "unterminated', '+ x', 'j5 ' + 'A'.repeat(5000), '(((((', 'j6 AUTHENTICATE PLAIN ???'];
+    for (const j of junk) c.write(`${j}\r\n`);
+    await c.ok('NOOP');
+    const d = await h.client();
+    d.write('x1 AUTHENTICATE PLAIN\r\n');
+    expect(await d.line()).toBe('+ ');
+    d.write(`${'A'.repeat(3000)}\r\n`);
+    expect((await d.reply('x1')).status).toBe('BAD');
+    await d.ok('NOOP');
+  });
+});

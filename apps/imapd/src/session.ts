@@ -7,7 +7,7 @@ import { capabilities, saslMechanisms, DEFAULT_SASL } from './capabilities.js';
 import { ConnectionClosedError, IdleTimeoutError, ShutdownError, type Connection } from './connection.js';
 import type { ImapdDeps, ImapdSettings, ImapState, Logger, UserSessions } from './context.js';
 import { dispatch } from './dispatch.js';
-import { ImapNo } from './errors.js';
+import { ImapBad, ImapNo } from './errors.js';
 import { ImapParseError, parseCommand } from './protocol/index.js';
 import type { Command, FramerEvent, LiteralAnnouncement, Response, SequenceSet } from './protocol/index.js';
 import type { SelectedMailbox } from './selected.js';
@@ -118,7 +118,9 @@ export class Session {
       const event = await this.conn.next({ wakeable });
       if (event === 'wake') return event;
       if (event.type === 'line') return event.line;
-      if (event.type === 'error' && event.error.fatal) throw new ConnectionClosedError('framer closed');
+      if (event.type === 'error' && event.error.fatal) throw new EndSession('Too much data');
+      // An over-long line (or anything but a plain line) ends the exchange with BAD.
+      if (event.type === 'error') throw new ImapBad(null, 'Line too long');
     }
   }
 
