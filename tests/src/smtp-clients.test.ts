@@ -42,6 +42,17 @@ describe('Python smtplib', () => {
     });
   });
 
+  it('MX, SMTPUTF8 and 8BITMIME: a UTF-8 sender and body, flagged in the job', async () => {
+    const r = await pythonSmtp({
+      port: stack.ports.mx,
+      mode: 'plain',
+      steps: [{ from: 'jörg@bücher.test', to: ['bob@local.test'], mailOptions: ['SMTPUTF8', 'BODY=8BITMIME'], data: 'Subject: Grüße\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nschöne Grüße\r\n' }],
+    });
+    const id = queuedId(r.steps[0]!.data![0]![1]);
+    expect(await stack.spooled(id)).toContain('\r\n\r\nschöne Grüße\r\n');
+    expect(await stack.job(id, 'deliver')).toMatchObject({ sender: 'jörg@bücher.test', smtputf8: true, eightBitMime: true, received: { protocol: 'UTF8SMTP' } });
+  });
+
   it('submission, STARTTLS + AUTH: ESMTPSA, Message-ID and Date added, deliver and outbound jobs', async () => {
     const r = await pythonSmtp({
       port: stack.ports.submission,
