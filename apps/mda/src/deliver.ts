@@ -20,6 +20,14 @@ interface Pending {
 
 const isTemporary = (r: TargetRecord | TemporaryFailure): r is TemporaryFailure => 'temporary' in r;
 
+/** Records a target's final outcome (and finished recipients), logging bounces as Postfix logs status=bounced. */
+async function record(ctx: MdaContext, progress: Progress, id: string, outcome: TargetRecord, recipients: number[] = []): Promise<void> {
+  await ctx.progress.record(progress, { targets: { [id]: outcome }, recipients });
+  if (outcome.state === 'failed') {
+    ctx.log.info({ to: outcome.address, status: outcome.status, reason: outcome.diagnostic, report: outcome.report !== undefined }, 'bounced');
+  }
+}
+
 /** When the message arrived (ms): the quota grace period and delay warnings count from here. */
 function arrivalOf(job: JobContext<'deliver'>): number {
   const at = Date.parse(job.data.received.at);
@@ -99,12 +107,12 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
     const whole = wholeRecipient(job, i);
     if (hops > ctx.settings.maxHops) {
       const text = `554 5.4.6 too many hops (${hops} Received/Delivered-To fields, at most ${ctx.settings.maxHops})`;
-      await ctx.progress.record(progress, { targets: { [`${i}/!`]: failedRecord(data, whole, '5.4.6', text) }, recipients: [i] });
+      await record(ctx, progress, `${i}/!`, failedRecord(data, whole, '5.4.6', text), [i]);
       continue;
     }
     const plan = planRecipient(i, recipient, await ctx.directory.resolve(recipient.address));
     if (plan.failure) {
-      await ctx.progress.record(progress, { targets: { [`${i}/!`]: failedRecord(data, whole, plan.failure.status, plan.failure.text) }, recipients: [i] });
+      await record(ctx, progress, `${i}/!`, failedRecord(data, whole, plan.failure.status, plan.failure.text), [i]);
       continue;
     }
     if (plan.expanded && wantsSuccess(recipient.notify) && !progress.target(`${i}/*`)) {
@@ -125,7 +133,7 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
         temporary.push({ target, failure: outcome });
         complete = false;
       } else {
-        await ctx.progress.record(progress, { targets: { [target.id]: outcome } });
+        await record(ctx, progress, target.id, outcome);
       }
     }
     if (complete) finished.push(i);
