@@ -6,7 +6,7 @@ import { baseTimeMs } from './filename.js';
 import { DirListing } from './dir-listing.js';
 import { statDirs, type ListedFile, type SubDir } from './folder-scan.js';
 import { KeywordMap } from './keywords.js';
-import { withDotlock } from './lock.js';
+import { acquireDotlock } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
 import { ModseqLog, type ModseqLine } from './modseq.js';
 import { newGuid, Uidlist } from './uidlist.js';
@@ -67,6 +67,8 @@ export class FolderIndex {
   private uidlistBroken = false;
   /** Highest UID the uidlist held when the last full scan started: records up to it that were not found are gone. */
   private scanUidMax = 0;
+  /** Files noted by the last commitNoted() of an index that was never synced. */
+  private partial: string[] = [];
   /** uidlist size at the last compaction attempt, so one that could not shrink it is not retried at every sync. */
   private compactionTriedAt = -1;
 
@@ -121,14 +123,19 @@ export class FolderIndex {
 
   /** Runs `fn` holding the folder's dovecot-uidlist lock, with the uidlist and modseq log freshly read. */
   async locked<T>(fn: () => Promise<T>): Promise<T> {
+    let lock;
     try {
-      return await withDotlock(this.uidlist.path, { staleMs: this.options.lockStaleMs }, async () => {
-        await this.refreshFiles();
-        return fn();
-      });
+      lock = await acquireDotlock(this.uidlist.path, { staleMs: this.options.lockStaleMs });
     } catch (err) {
+      // The lock file cannot be created: the folder directory is gone.
       if (isErrno(err, 'ENOENT')) throw new MailboxNotFoundError(this.path);
       throw err;
+    }
+    try {
+      await this.refreshFiles();
+      return await fn();
+    } finally {
+      await lock.release();
     }
   }
 
@@ -234,7 +241,7 @@ export class FolderIndex {
         continue;
       }
       const file = join(this.path, f.dir, f.name);
-      const internalDate = this.knownDates.get(base) ?? (await statMtime(file)) ?? baseTimeMs(base) ?? Date.now();
+      const internalDate = Math.floor(this.knownDates.get(base) ?? (await statMtime(file)) ?? baseTimeMs(base) ?? Date.now());
       this.knownDates.delete(base);
       const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters: f.parsed.letters };
       if (f.parsed.size === undefined || f.parsed.vsize === undefined) {
@@ -357,8 +364,25 @@ export class FolderIndex {
     this.apply();
   }
 
-  /** Gives noted new files their UIDs and mod-sequences without reading the directories; the caller holds the lock. */
+  /**
+   * Gives noted new files their UIDs and mod-sequences without reading the directories; the caller
+   * holds the lock. An index that was never synced (the mda's) keeps only the files of the latest call.
+   */
   async commitNoted(): Promise<void> {
+    if (!this.synced) {
+      for (const base of this.partial) {
+        if (this.touched.has(base)) continue;
+        this.listing.remove(base);
+        const rec = this.byBase.get(base);
+        if (rec) {
+          this.records.delete(rec.uid);
+          this.byBase.delete(base);
+          this.sorted = null;
+        }
+      }
+      this.partial = [...this.touched];
+      this.fullRebuild = false;
+    }
     await this.fixUp();
     this.apply();
   }

@@ -25,7 +25,7 @@ export type ModseqLine = ({ kind: 'set'; uid: number } & ModseqEntry) | { kind: 
 export function formatModseqLine(line: ModseqLine): string {
   if (line.kind === 'expunge') return `- ${line.uid} ${line.modseq}\n`;
   const sizes = line.size !== undefined && line.vsize !== undefined ? ` ${line.size} ${line.vsize}` : '';
-  return `${line.uid} ${line.modseq} ${Math.round(line.internalDate)} ${line.letters || '-'}${sizes}\n`;
+  return `${line.uid} ${line.modseq} ${Math.floor(line.internalDate)} ${line.letters || '-'}${sizes}\n`;
 }
 
 const DIGITS = /^\d{1,16}$/;
