@@ -177,4 +177,36 @@ describe('outbound delivery', () => {
     expect(s.commands.filter((c) => c.startsWith('HELO'))).toHaveLength(1);
     expect(s.connections).toBe(1);
   });
+
+  it('connects afresh when a cached connection turns out to be dead', async () => {
+    let mails = 0;
+    const s = await server({ extensions: EXT, mail: () => (++mails === 2 ? 'drop' : undefined) });
+    const h = await setup(s.port);
+    const a = await h.submit(message('c1'), { recipients: [{ address: 'bob@remote.test' }] });
+    await h.settled(a);
+    const b = await h.submit(message('c2'), { recipients: [{ address: 'bob@remote.test' }] });
+    const job = await h.settled(b);
+    expect(job.recipients[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(s.connections).toBe(2);
+    expect(s.received.map((m) => m.messageId)).toEqual(['<c1@local.test>', '<c2@local.test>']);
+  });
+
+  it('warns the sender once with a "delayed" DSN after delayWarning', async () => {
+    const s = await server({ extensions: EXT, rcpt: () => '451 4.2.1 mailbox busy' });
+    const h = await setup(s.port, {}, { retrySchedule: { first: '200ms', max: '300ms', giveUp: '1m', delayWarning: '700ms' } });
+    const id = await h.submit(message('w1'), { recipients: [{ address: 'bob@remote.test' }, { address: 'never@remote.test', notify: 'NEVER' }] });
+    const [report] = await waitFor(async () => {
+      const r = await h.localReports();
+      return r.length > 0 ? r : undefined;
+    });
+    expect(report!.text).toContain('Action: delayed');
+    expect(report!.text).toContain('Status: 4.4.7');
+    expect(report!.text).toContain('Will-Retry-Until:');
+    expect(report!.text).toContain('Final-Recipient: rfc822;bob@remote.test');
+    expect(report!.text).not.toContain('never@remote.test');
+    expect(report!.text).toMatch(/Diagnostic-Code: smtp; 451 4\.2\.1 mailbox busy/);
+    // More attempts follow, but no second warning.
+    await waitFor(async () => ((await h.job(id))?.recipients[0]?.attempts ?? 0) >= 5, 15_000, 'more attempts');
+    expect(await h.localReports()).toHaveLength(1);
+  });
 });

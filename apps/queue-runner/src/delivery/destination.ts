@@ -114,26 +114,41 @@ async function attempt(
   message: Buffer,
 ): Promise<Attempt> {
   const cacheKey = `${address}|${route.nexthop.port}|${route.tls}|${route.credentials?.user ?? ''}|${hostname}`;
-  let session = ctx.sessions.take(cacheKey);
-  if (!session) {
-    try {
-      session = await SmtpSession.open({
-        address,
-        port: route.nexthop.port,
-        hostname,
-        ehloName: ctx.ehloName,
-        tls: route.tls,
-        connectTimeout: ctx.connectTimeout,
-        commandTimeout: ctx.commandTimeout,
-        ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}),
-        ...(route.credentials ? { credentials: route.credentials } : {}),
-        ...(ctx.tlsOptions ? { tlsOptions: ctx.tlsOptions } : {}),
-      });
-    } catch (err) {
-      if (err instanceof SmtpSessionError) return { kind: 'failed', error: err, final: false };
-      throw err;
-    }
+  const cached = ctx.sessions.take(cacheKey);
+  if (cached) {
+    const reused = await transact(ctx, cached, cacheKey, envelope, recipients, message);
+    // A cached connection the server closed meanwhile fails at MAIL: that says nothing about the host; connect afresh.
+    if (reused.kind === 'results' || reused.error.phase !== 'mail') return reused;
   }
+  let session: SmtpSession;
+  try {
+    session = await SmtpSession.open({
+      address,
+      port: route.nexthop.port,
+      hostname,
+      ehloName: ctx.ehloName,
+      tls: route.tls,
+      connectTimeout: ctx.connectTimeout,
+      commandTimeout: ctx.commandTimeout,
+      ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}),
+      ...(route.credentials ? { credentials: route.credentials } : {}),
+      ...(ctx.tlsOptions ? { tlsOptions: ctx.tlsOptions } : {}),
+    });
+  } catch (err) {
+    if (err instanceof SmtpSessionError) return { kind: 'failed', error: err, final: false };
+    throw err;
+  }
+  return transact(ctx, session, cacheKey, envelope, recipients, message);
+}
+
+async function transact(
+  ctx: DestinationContext,
+  session: SmtpSession,
+  cacheKey: string,
+  envelope: Omit<Envelope, 'recipients'>,
+  recipients: readonly EnvelopeRecipient[],
+  message: Buffer,
+): Promise<Attempt> {
   try {
     const results = await sendMessage(session, { ...envelope, recipients }, message);
     if (await session.reset()) ctx.sessions.put(cacheKey, session);

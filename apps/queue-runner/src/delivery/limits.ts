@@ -64,7 +64,7 @@ export class SessionCache {
       const entry = list.pop()!;
       clearTimeout(entry.timer);
       if (list.length === 0) this.idle.delete(key);
-      if (!entry.session.wire.closed) return entry.session;
+      if (!entry.session.wire.closed && !entry.session.wire.unsolicited) return entry.session;
       entry.session.close();
     }
     return undefined;

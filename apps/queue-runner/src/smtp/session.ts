@@ -59,8 +59,7 @@ export class SmtpSession {
     }
     const session = new SmtpSession(wire, options, new Map(), false);
     try {
-      const greeting = await session.expect('greeting', 'the greeting');
-      void greeting;
+      await session.expect('greeting', 'the greeting');
       await session.hello();
       if (session.capabilities.has('STARTTLS')) await session.startTls();
       else if (options.tls === 'encrypt') throw new SmtpSessionError(`${where}: TLS is required for this destination but the server does not offer STARTTLS`, 'starttls', false);
@@ -122,7 +121,8 @@ export class SmtpSession {
       this.esmtp = true;
       return;
     }
-    // RFC 5321 §3.2: a server that does not know EHLO answers 500/502; fall back to HELO.
+    // RFC 5321 §3.2: a server that does not know EHLO answers 5xx (500, 502); then HELO. A 4xx is a refusal.
+    if (classify(ehlo.code) !== 'permanent') throw new SmtpSessionError(`EHLO: ${replyText(ehlo)}`, 'ehlo', false, ehlo);
     await this.expect('ehlo', 'HELO', `HELO ${this.options.ehloName}`);
     this.capabilities = new Map();
     this.esmtp = false;

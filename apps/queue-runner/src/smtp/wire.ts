@@ -63,6 +63,11 @@ export class Wire {
     return this.failure !== undefined;
   }
 
+  /** A reply arrived that nobody asked for (an idle connection's 421 before the server hangs up). */
+  get unsolicited(): boolean {
+    return this.replies.length > 0;
+  }
+
   private attach(): void {
     this.socket.on('data', this.onData);
     this.socket.on('error', this.onError);

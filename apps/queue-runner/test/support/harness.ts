@@ -95,10 +95,12 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
     },
     job: (id) => admin.get(id),
     async settled(id, timeoutMs = 20_000) {
-      return waitFor(async () => {
+      await waitFor(async () => {
         const j = await admin.get(id);
         return j && (j.state === 'completed' || j.state === 'failed') ? j : undefined;
       }, timeoutMs, `job ${id} to finish`);
+      // get() reads the data before the state: read again so the data is the final one too.
+      return (await admin.get(id))!;
     },
     async localReports() {
       const out: Array<{ job: JobSummary; text: string }> = [];

@@ -24,6 +24,7 @@ export interface ServerScript {
   requireTls?: boolean;
   auth?: { user: string; password: string };
   greeting?: string;
+  /** Reply to MAIL; the text "drop" closes the connection without a reply instead. */
   mail?: (from: string, params: string) => string | undefined;
   rcpt?: (to: string, params: string) => string | undefined;
   /** Reply to the final dot; default 250. */
@@ -152,6 +153,10 @@ export async function startSmtpServer(script: ServerScript): Promise<TestSmtpSer
           const m = /^FROM:<([^>]*)>(.*)$/i.exec(arg);
           if (!m) return send('501 5.5.4 syntax');
           const reply = script.mail?.(m[1]!, m[2]!.trim());
+          if (reply === 'drop') {
+            socket.destroy();
+            return;
+          }
           if (reply && !reply.startsWith('2')) return send(reply);
           tx = { from: m[1]!, mailParams: m[2]!.trim(), to: [], rcptParams: [] };
           return send(reply ?? '250 2.1.0 Ok');
