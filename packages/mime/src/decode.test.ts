@@ -65,6 +65,10 @@ describe('CRLF output', () => {
     expect(decodeBody(Buffer.from(input), encoding, { crlf: true }).toString('latin1')).toBe(expected);
   });
 
+  it('replaces NUL with 0x80 for IMAP literals', () => {
+    expect(decodeBody(Buffer.from('a\0b\n'), 'binary', { crlf: true, replaceNul: true })).toEqual(Buffer.from('a\x80b\r\n', 'latin1'));
+  });
+
   it('converts a bare LF split from its CR across chunks only once', async () => {
     const dec = decoderFor('8bit', { crlf: true });
     const out: Buffer[] = [];

@@ -131,24 +131,26 @@ function decodeQpLines(data: Buffer, partial: boolean, crlf: boolean): Buffer {
   return out.subarray(0, n);
 }
 
-/** 7bit, 8bit and binary bodies: octets as they are (bare LF made CRLF when asked). */
+/** 7bit, 8bit and binary bodies: octets as they are (bare LF made CRLF, NUL made 0x80, when asked). */
 export class IdentityDecoder extends Transform {
   private readonly crlf: boolean;
+  private readonly replaceNul: boolean;
   private lastCr = false;
 
   constructor(options: DecodeOptions = {}) {
     super();
     this.crlf = options.crlf ?? false;
+    this.replaceNul = options.replaceNul ?? false;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (!this.crlf) return done(null, chunk);
+    if (!this.crlf && !this.replaceNul) return done(null, chunk);
     const out = Buffer.allocUnsafe(chunk.length * 2);
     let n = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
-      if (c === 0x0a && !(i > 0 ? chunk[i - 1] === 0x0d : this.lastCr)) out[n++] = 0x0d;
-      out[n++] = c;
+      if (this.crlf && c === 0x0a && !(i > 0 ? chunk[i - 1] === 0x0d : this.lastCr)) out[n++] = 0x0d;
+      out[n++] = c === 0 && this.replaceNul ? 0x80 : c;
     }
     if (chunk.length > 0) this.lastCr = chunk[chunk.length - 1] === 0x0d;
     done(null, out.subarray(0, n));
@@ -165,6 +167,12 @@ export interface DecodeOptions {
    * (for messages stored with LF line endings). Base64 output is never changed.
    */
   crlf?: boolean;
+  /**
+   * Replace NUL octets of 7bit/8bit/binary data with 0x80, as IMAP literals may not contain NUL (RFC 3501 §4.3)
+   * and Dovecot does. With `crlf`, `new IdentityDecoder({ crlf: true, replaceNul: true })` turns stored octets of
+   * a BODY[section] into what is sent.
+   */
+  replaceNul?: boolean;
 }
 
 /** A stream that decodes a body written in `encoding` (null means 7bit). Throws UnknownEncodingError. */

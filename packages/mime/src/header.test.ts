@@ -20,6 +20,11 @@ describe('parseHeader', () => {
     expect(getFields(fields, 'NAME')).toHaveLength(1);
   });
 
+  it('replaces NUL in values but keeps raw octets', () => {
+    const [f] = parseHeader('Subject: a\0b\n\n');
+    expect([f!.value, f!.raw]).toEqual(['a\xef\xbf\xbdb', 'Subject: a\0b\n']);
+  });
+
   it('keeps one space of a value made only of whitespace', () => {
     expect(parseHeader('A:   \n\n')[0]!.value).toBe('  ');
   });

@@ -6,7 +6,8 @@ export interface HeaderField {
   name: string;
   /**
    * Field value: leading whitespace after the colon removed (one space kept when the line holds only whitespace),
-   * folded lines joined with "\n" and their leading whitespace kept, no CR, no final line break.
+   * folded lines joined with "\n" and their leading whitespace kept, no CR, no final line break; NUL octets
+   * replaced by U+FFFD (as UTF-8 octets).
    */
   value: string;
   /** Exact octets of the field, every line and line ending included. */
@@ -24,6 +25,9 @@ export function bytesToString(bytes: Uint8Array): string {
 export function stringToBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
+
+/** U+FFFD REPLACEMENT CHARACTER as a UTF-8 byte string: what a NUL in a header value becomes. */
+const NUL_REPLACEMENT = '\xef\xbf\xbd';
 
 function isLwsp(c: number | undefined): boolean {
   return c === 0x20 || c === 0x09;
@@ -93,7 +97,8 @@ export class HeaderCollector {
     const cur = this.current;
     if (!cur) return null;
     this.current = null;
-    const field: HeaderField = { name: cur.name, value: cur.value.join(''), raw: cur.raw.join(''), offset: cur.offset };
+    const value = cur.value.join('').replace(/\0/g, NUL_REPLACEMENT);
+    const field: HeaderField = { name: cur.name, value, raw: cur.raw.join(''), offset: cur.offset };
     if (this.kept + cur.size > this.maxBytes) this.dropped++;
     else {
       this.kept += cur.size;

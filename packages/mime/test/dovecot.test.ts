@@ -66,8 +66,9 @@ async function login(dovecot: Dovecot): Promise<ImapClient> {
   return client;
 }
 
+/** The octets of a section as an IMAP server sends them: CRLF line breaks, NUL as 0x80. */
 function crlf(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/\r?\n/g, '\r\n');
+  return decodeBody(bytes, 'binary', { crlf: true, replaceNul: true }).toString('latin1');
 }
 
 function show(v: unknown, other: unknown): string {
