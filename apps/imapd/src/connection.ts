@@ -162,7 +162,13 @@ export class Connection {
         left -= piece.length;
         if (piece.length === 0 || socket.destroyed) return cb();
         if (socket.write(piece)) return cb();
-        socket.once('drain', () => cb());
+        const resume = (): void => {
+          socket.off('drain', resume);
+          socket.off('close', resume);
+          cb();
+        };
+        socket.once('drain', resume);
+        socket.once('close', resume);
       },
     });
     await pipeline(stream, sink);

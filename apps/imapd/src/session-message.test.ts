@@ -149,6 +149,19 @@ describe('QUOTA', () => {
     await store.close();
   });
 
+  it('refuses APPEND and COPY over quota with OVERQUOTA', async () => {
+    const { MemoryStore } = await import('@mail/maildir');
+    const store = new MemoryStore({ quota: () => ({ messages: 1 }) });
+    h = await startHarness({ store });
+    await store.deliver(USER, 'INBOX', SIMPLE);
+    const c = await h.login();
+    const r = await c.cmd(`APPEND INBOX {${SIMPLE.length}+}\r\n${SIMPLE}`);
+    expect(r.text).toMatch(/^\[OVERQUOTA\]/);
+    await c.ok('SELECT INBOX');
+    expect((await c.cmd('COPY 1 INBOX')).text).toMatch(/^\[OVERQUOTA\]/);
+    await store.close();
+  });
+
   it('has no quota root without limits', async () => {
     h = await setup();
     const c = await h.login();
