@@ -208,7 +208,20 @@ describe('expunge and other sessions', () => {
     await h.store.deliver(USER, 'INBOX', msg('new'));
     expect(await c.line()).toBe('* 1 EXISTS');
     expect(await c.line()).toBe('* 1 RECENT');
+    const folder = await (await h.store.openMailbox(USER)).folder('INBOX');
+    await folder.setFlags([1], 'add', ['\\Deleted']);
+    expect(await c.line()).toBe('* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))');
+    await folder.expunge([1]);
+    expect(await c.line()).toBe('* 1 EXPUNGE');
     c.write('DONE\r\n');
     expect((await c.reply('i1')).text).toBe('IDLE terminated');
+  });
+
+  it('ends an IDLE that outlasts the idle limit with BYE', async () => {
+    h = await startHarness({ limits: { idleTimeout: '1s' } });
+    const c = await h.login();
+    c.write('i1 IDLE\r\n');
+    expect(await c.line()).toBe('+ idling');
+    expect(await c.line(3000)).toBe('* BYE Disconnected for inactivity');
   });
 });
