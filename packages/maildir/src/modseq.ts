@@ -28,29 +28,51 @@ export function formatModseqLine(line: ModseqLine): string {
   return `${line.uid} ${line.modseq} ${Math.floor(line.internalDate)} ${line.letters || '-'}${sizes}\n`;
 }
 
-const DIGITS = /^\d{1,16}$/;
-const num = (s: string | undefined): number => (s !== undefined && DIGITS.test(s) ? Number(s) : NaN);
-const LETTERS = /^[\x21-\x2b\x2d-\x7e]*$/;
+/** A decimal number of 1–16 digits at text[from, to), or NaN. */
+function num(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 16) return NaN;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/** Letters are printable ASCII except space and ",". */
+function validLetters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x2c) return false;
+  }
+  return true;
+}
 
 /** Parses one line; null for anything malformed (a torn or foreign line is ignored, never fatal). */
 export function parseModseqLine(text: string): ModseqLine | null {
-  const parts = text.split(' ');
-  if (parts[0] === '-' && parts.length === 3) {
-    const uid = num(parts[1]);
-    const modseq = num(parts[2]);
+  const ends: number[] = [];
+  for (let i = text.indexOf(' '); i >= 0; i = text.indexOf(' ', i + 1)) ends.push(i);
+  ends.push(text.length);
+  if (text.startsWith('- ')) {
+    if (ends.length !== 3) return null;
+    const uid = num(text, 2, ends[1] as number);
+    const modseq = num(text, (ends[1] as number) + 1, ends[2] as number);
     return Number.isFinite(uid) && Number.isFinite(modseq) && uid > 0 ? { kind: 'expunge', uid, modseq } : null;
   }
-  if (parts.length !== 4 && parts.length !== 6) return null;
-  const uid = num(parts[0]);
-  const modseq = num(parts[1]);
-  const internalDate = num(parts[2]);
-  const letters = parts[3] === '-' ? '' : (parts[3] as string);
-  if (!Number.isFinite(uid) || uid <= 0 || !Number.isFinite(modseq) || modseq <= 0 || !Number.isFinite(internalDate)) return null;
-  if (!LETTERS.test(letters)) return null;
+  if (ends.length !== 4 && ends.length !== 6) return null;
+  const [e0, e1, e2, e3] = ends as [number, number, number, number];
+  const uid = num(text, 0, e0);
+  const modseq = num(text, e0 + 1, e1);
+  const internalDate = num(text, e1 + 1, e2);
+  if (!(uid > 0) || !(modseq > 0) || !Number.isFinite(internalDate)) return null;
+  const raw = text.slice(e2 + 1, e3);
+  const letters = raw === '-' ? '' : raw;
+  if (!validLetters(letters)) return null;
   const line: ModseqLine = { kind: 'set', uid, modseq, internalDate, letters };
-  if (parts.length === 6) {
-    const size = num(parts[4]);
-    const vsize = num(parts[5]);
+  if (ends.length === 6) {
+    const size = num(text, e3 + 1, ends[4] as number);
+    const vsize = num(text, (ends[4] as number) + 1, ends[5] as number);
     if (!Number.isFinite(size) || !Number.isFinite(vsize)) return null;
     line.size = size;
     line.vsize = vsize;

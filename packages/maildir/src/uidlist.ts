@@ -68,6 +68,20 @@ function checkHeader(h: UidlistHeader, path: string): UidlistHeader {
 
 /** Parses one record line: "<uid> [<key><value> ...] :<filename>" (v3) or "<uid> <filename>" (v1). */
 export function parseUidlistRecord(line: string, version: 1 | 3, path = UIDLIST_NAME): UidlistRecord {
+  // The common shape "<uid> :<base>" without extension fields or flags, parsed without regular expressions.
+  const space = line.indexOf(' ');
+  if (version === 3 && space > 0 && space <= 10 && line.charCodeAt(space + 1) === 0x3a && line.indexOf(':', space + 2) < 0 && !line.includes('/')) {
+    let uid = 0;
+    for (let i = 0; i < space; i++) {
+      const c = line.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) {
+        uid = -1;
+        break;
+      }
+      uid = uid * 10 + c;
+    }
+    if (uid > 0 && uid < MAX_UID && space + 2 < line.length) return { uid, base: line.slice(space + 2), ext: [] };
+  }
   const m = /^(\d+) +(.*)$/.exec(line);
   if (!m) throw new CorruptFileError(path, `invalid record ${JSON.stringify(line.slice(0, 80))}`);
   const uid = Number(m[1]);
