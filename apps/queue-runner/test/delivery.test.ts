@@ -209,4 +209,14 @@ describe('outbound delivery', () => {
     await waitFor(async () => ((await h.job(id))?.recipients[0]?.attempts ?? 0) >= 5, 15_000, 'more attempts');
     expect(await h.localReports()).toHaveLength(1);
   });
+
+  it('connects from sourceAddress and declares BODY=8BITMIME for 8-bit messages', async () => {
+    const s = await server({ extensions: EXT });
+    const h = await setup(s.port, {}, { sourceAddress: '127.0.0.5' });
+    const id = await h.submit(message('e1', 'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n') + 'Grüße\r\n', { eightBitMime: true, recipients: [{ address: 'bob@remote.test' }] });
+    expect((await h.settled(id)).recipients[0]!.status).toBe('delivered');
+    expect(s.received[0]!.remoteAddress).toMatch(/127\.0\.0\.5$/);
+    expect(s.received[0]!.mailParams).toContain('BODY=8BITMIME');
+    expect(s.received[0]!.data.toString('utf8')).toContain('Grüße');
+  });
 });

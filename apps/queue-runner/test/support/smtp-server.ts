@@ -12,6 +12,8 @@ export interface Received {
   messageId?: string;
   tls: boolean;
   authUser?: string;
+  /** The client's address as the server saw it. */
+  remoteAddress?: string;
 }
 
 export interface ServerScript {
@@ -68,7 +70,7 @@ export async function startSmtpServer(script: ServerScript): Promise<TestSmtpSer
       return ext;
     };
     const finishData = async (body: Buffer): Promise<void> => {
-      const message: Received = { ...tx!, data: body, tls, ...(authUser ? { authUser } : {}) };
+      const message: Received = { ...tx!, data: body, tls, ...(authUser ? { authUser } : {}), ...(raw.remoteAddress ? { remoteAddress: raw.remoteAddress } : {}) };
       const id = /^Message-ID:\s*(\S+)/im.exec(body.toString('utf8'));
       if (id) message.messageId = id[1]!;
       if (script.dataDelayMs) await new Promise((r) => setTimeout(r, script.dataDelayMs));
