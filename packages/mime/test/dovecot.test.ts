@@ -110,6 +110,7 @@ describe('differential test against Dovecot', () => {
     const fetched = await client.fetch('1:*', 'UID RFC822.SIZE BODYSTRUCTURE BODY ENVELOPE');
     const diffs: string[] = [];
     const refused: string[] = [];
+    const altered: string[] = [];
     let deliberate = 0;
     for (let i = 0; i < corpus.length; i++) {
       const m = corpus[i]!;
@@ -118,16 +119,20 @@ describe('differential test against Dovecot', () => {
         diffs.push(`${m.name}: no FETCH response`);
         continue;
       }
-      const ours = parseStructureSync(m.bytes);
-      const stored = await dovecot.storedMessage(Number(theirs.get('UID')));
-      const fromStored = parseStructureSync(stored);
+      // Everything is compared on the octets Dovecot stored (it writes LF line endings, and drops a final bare
+      // CR); the octets as sent must give the same structure unless saving changed more than line endings.
+      const bytes = await dovecot.storedMessage(Number(theirs.get('UID')));
+      const ours = parseStructureSync(bytes);
+      const sent = parseStructureSync(m.bytes);
       const check = (what: string, mine: ImapValue, dovecots: ImapValue | undefined): void => {
         if (!isDeepStrictEqual(mine, dovecots)) diffs.push(`${m.name} ${what}:\n  ours:    ${show(mine, dovecots)}\n  dovecot: ${show(dovecots, mine)}`);
       };
       check('RFC822.SIZE', ours.virtualSize, theirs.get('RFC822.SIZE'));
-      check('RFC822.SIZE (stored octets)', fromStored.virtualSize, theirs.get('RFC822.SIZE'));
+      if (crlf(m.bytes) === crlf(bytes)) {
+        check('RFC822.SIZE (octets sent)', sent.virtualSize, theirs.get('RFC822.SIZE'));
+        check('BODYSTRUCTURE (octets sent)', bodyStructure(sent, { extended: true }), theirs.get('BODYSTRUCTURE'));
+      } else altered.push(m.name);
       check('BODYSTRUCTURE', bodyStructure(ours, { extended: true }), theirs.get('BODYSTRUCTURE'));
-      check('BODYSTRUCTURE (stored octets)', bodyStructure(fromStored, { extended: true }), theirs.get('BODYSTRUCTURE'));
       check('BODY', bodyStructure(ours, { extended: false }), theirs.get('BODY'));
       // the wire form too: quoted strings and literals chosen as Dovecot chooses them
       const wire = await client.ok(`FETCH ${i + 1} (BODYSTRUCTURE)`);
@@ -152,11 +157,11 @@ describe('differential test against Dovecot', () => {
         const range = sectionRange(ours, section);
         let mine = '';
         if (range) {
-          const bytes = m.bytes.subarray(range.start, range.end);
-          mine = crlf(range.fields ? filterHeaderFields(bytes, range.fields.names, range.fields.not) : bytes);
+          const slice = bytes.subarray(range.start, range.end);
+          mine = crlf(range.fields ? filterHeaderFields(slice, range.fields.names, range.fields.not) : slice);
         }
         const theirsSection = got.get(`BODY[${section.toUpperCase()}]`) ?? null;
-        if (cutHeaderFields(ours, m.bytes, section) && mine !== theirsSection) deliberate++;
+        if (cutHeaderFields(ours, bytes, section) && mine !== theirsSection) deliberate++;
         else check(`BODY[${section}]`, mine, theirsSection);
       }
 
@@ -190,7 +195,7 @@ describe('differential test against Dovecot', () => {
             refused.push(`${m.name} BINARY[${p}] ${part.transferEncoding}`);
             continue;
           }
-          const body = m.bytes.subarray(part.bodyStart, part.bodyEnd);
+          const body = bytes.subarray(part.bodyStart, part.bodyEnd);
           const decoded = decodeBody(body, part.transferEncoding, { crlf: true }).toString('latin1');
           check(`BINARY[${p}]`, decoded, got.get(`BINARY[${p}]`));
           check(`BINARY.SIZE[${p}]`, decoded.length, got.get(`BINARY.SIZE[${p}]`));
@@ -201,6 +206,8 @@ describe('differential test against Dovecot', () => {
     console.log(`Dovecot refused to decode:\n${refused.join('\n')}`);
     // the corpus has exactly one case of the documented difference; more would mean the rule is too broad
     expect(deliberate).toBe(1);
+    // only the message with old Mac (CR) line endings loses octets when Dovecot saves it
+    expect(altered).toEqual(['corpus/065-cr-only-lines.eml']);
     expect(diffs).toEqual([]);
   }, 120_000);
 });
