@@ -29,6 +29,8 @@ async function open(session: Session, name: string, readOnly: boolean, condstore
   if (session.rev2) await session.send({ type: 'LIST', attributes: [], delimiter: session.delimiter, mailbox: sel.name });
   session.selected = sel;
   session.state = 'Selected';
+  // A change that arrived while the snapshot was taken found no selected mailbox: look once more.
+  sel.dirty = true;
   return { code: { code: readOnly ? 'READ-ONLY' : 'READ-WRITE' } };
 }
 
