@@ -219,4 +219,13 @@ describe('outbound delivery', () => {
     expect(s.received[0]!.mailParams).toContain('BODY=8BITMIME');
     expect(s.received[0]!.data.toString('utf8')).toContain('Grüße');
   });
+
+  it('looks up and addresses an IDN domain in A-labels', async () => {
+    const s = await server({ extensions: EXT });
+    const h = await setup(s.port, { 'xn--bcher-kva.test': { MX: [[10, 'mx.remote.test']] } });
+    const id = await h.submit(message('i1'), { recipients: [{ address: 'bob@bücher.test' }] });
+    expect((await h.settled(id)).recipients[0]).toMatchObject({ address: 'bob@bücher.test', status: 'delivered' });
+    expect(s.received[0]!.to).toEqual(['bob@xn--bcher-kva.test']);
+    expect(h.dns.queries).toContain('xn--bcher-kva.test MX');
+  });
 });
