@@ -4,7 +4,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
 import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { Authenticator, createMechanism, filesDirectoryFromConfig, loginThrottleFromConfig, mechanismNames, type Directory } from '@mail/auth';
+import { Authenticator, createMechanism, filesDirectoryFromConfig, loginThrottleFromConfig, mechanismNames, type Directory, type LoginThrottle } from '@mail/auth';
 import { closeRedis, createRedis, newSpoolId, type RedisClient } from '@mail/queue';
 import { createTlsProvider } from '@mail/tls';
 import type { SessionDeps } from './context.js';
@@ -35,9 +35,12 @@ export function directoryPolicy(directory: Directory): RecipientPolicy {
   };
 }
 
-/** SASL over the directory's passwords (PLAIN and LOGIN by default; only under TLS unless allowed). */
-export function directorySasl(directory: Directory, hostname: string, log: Logger): SaslProvider {
-  const authenticator = new Authenticator({ directory, log });
+/**
+ * SASL over the directory's passwords (PLAIN and LOGIN by default; only under TLS unless allowed). With a throttle,
+ * each login is checked and counted per client address and per login name, and failures wait their delay.
+ */
+export function directorySasl(directory: Directory, hostname: string, log: Logger, throttle?: LoginThrottle): SaslProvider {
+  const authenticator = new Authenticator({ directory, log, ...(throttle ? { throttle } : {}) });
   return {
     mechanisms: (c) => mechanismNames({ tls: c.tls, loopback: c.loopback, allowInsecure: c.allowInsecure }),
     create: (name, c) => createMechanism(name, authenticator.forClient({ remoteIp: c.ip }), { hostname }),
@@ -88,22 +91,25 @@ export async function defaultDeps(config: Config, log: Logger, have: Partial<Ses
     redis = queue.client;
     sink = queue;
   }
-  let loginGate: LoginGate | undefined = have.loginGate;
-  if (!loginGate && config.auth.throttle.enabled) {
+  // Failed logins: the directory's SASL counts them per address and login name (shared with pop3d and imapd);
+  // the gate refuses a locked-out address before the exchange, and counts failures itself only for a given SASL.
+  let throttle: LoginThrottle | undefined;
+  if (config.auth.throttle.enabled && (!have.sasl || !have.loginGate)) {
     if (!redis) {
       const own = createRedis(config.redis, { role: 'producer', connectionName: 'smtpd-auth' });
       own.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error (login throttling)'));
       closers.push(() => closeRedis(own));
       redis = own;
     }
-    const throttle = loginThrottleFromConfig(redis, config);
-    if (throttle) loginGate = throttleGate(throttle, { log: log.child({ part: 'auth' }) });
+    throttle = loginThrottleFromConfig(redis, config);
   }
+  const authLog = log.child({ part: 'auth' });
+  const loginGate: LoginGate | undefined = have.loginGate ?? (throttle ? throttleGate(throttle, { log: authLog, recordOutcomes: have.sasl !== undefined }) : undefined);
   return {
     deps: {
       sink,
       recipients: have.recipients ?? directoryPolicy(dir()),
-      sasl: have.sasl ?? directorySasl(dir(), config.hostname, log.child({ part: 'auth' })),
+      sasl: have.sasl ?? directorySasl(dir(), config.hostname, authLog, throttle),
       loginGate,
       tls,
       resolver: have.resolver ?? systemResolver(),

@@ -39,6 +39,17 @@ describe('throttleGate', () => {
     await gate.record('192.0.2.11', { ok: true, mechanism: 'PLAIN', authcid: 'alice@local.test' });
   });
 
+  it('only checks when the SASL backend counts outcomes itself', async () => {
+    const throttle = new LoginThrottle(client, { keyPrefix: `{${redis.prefix}}:auth2`, settings: { freeFailures: 0, delay: 40, ipLockout: 1 } });
+    const slept: number[] = [];
+    const gate = throttleGate(throttle, { log, recordOutcomes: false, sleep: async (ms) => void slept.push(ms) });
+    await gate.record('192.0.2.20', { ok: false, mechanism: 'PLAIN' });
+    expect(await gate.check('192.0.2.20')).toEqual({ allowed: true });
+    expect(slept).toEqual([]);
+    await throttle.failure({ ip: '192.0.2.20', account: 'x@local.test' }); // as the Authenticator counts it
+    expect((await gate.check('192.0.2.20')).allowed).toBe(false);
+  });
+
   it('lets logins through when the throttle fails', async () => {
     const broken = { check: () => Promise.reject(new Error('down')), failure: () => Promise.reject(new Error('down')), success: () => Promise.reject(new Error('down')) };
     const gate = throttleGate(broken as unknown as LoginThrottle, { log });

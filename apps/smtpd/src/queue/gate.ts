@@ -1,12 +1,18 @@
 // smtpd's LoginGate over @mail/auth's LoginThrottle (failures counted in Redis, shared with pop3d and imapd): a
-// locked-out client address is refused before the exchange, a failure waits the delay it earns, a success clears
-// the login name's count. When Redis cannot be reached, logins go through unthrottled and a warning is logged.
+// locked-out client address is refused before the exchange; unless the SASL backend counts outcomes itself, a
+// failure is counted per address and waits the delay it earns, and a success clears the login name's count.
+// When Redis cannot be reached, logins go through unthrottled and a warning is logged.
 import type { LoginThrottle } from '@mail/auth';
 import type { Logger } from '@mail/log';
 import type { LoginGate } from '../ports.js';
 
 export interface ThrottleGateOptions {
   log: Logger;
+  /**
+   * Count failures and successes here (default). Off when the SASL backend is @mail/auth's Authenticator with the
+   * same throttle, which counts each login per address and login name and waits the delay itself.
+   */
+  recordOutcomes?: boolean;
   /** Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -25,6 +31,7 @@ export function throttleGate(throttle: LoginThrottle, options: ThrottleGateOptio
       }
     },
     async record(ip, outcome) {
+      if (options.recordOutcomes === false) return;
       try {
         if (outcome.ok) {
           await throttle.success({ ip, account: outcome.authcid });
