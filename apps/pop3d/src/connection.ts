@@ -7,6 +7,8 @@ import { LineFramer, type Line } from './protocol/framer.js';
 const PAUSE_AT = 64;
 /** Buffered reply octets written out even while more commands are waiting. */
 const FLUSH_AT = 64 * 1024;
+/** A streamed body waits for the client once this much is queued in the socket (bounded memory, few wake-ups). */
+const STREAM_WINDOW = 512 * 1024;
 
 export class Connection {
   private framer: LineFramer;
@@ -84,7 +86,7 @@ export class Connection {
     this.flush();
     for await (const chunk of chunks) {
       if (this._closed) return false;
-      if (!this.socket.write(chunk)) {
+      if (!this.socket.write(chunk) && this.socket.writableLength >= STREAM_WINDOW) {
         if (!(await this.drained())) return false;
         this.activity();
       }
