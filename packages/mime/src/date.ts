@@ -31,10 +31,13 @@ const ZONES: Record<string, number> = {
  * Returns null when the value is not a date.
  */
 export function parseDate(value: string): ParsedDate | null {
+  // comments out, whitespace runs collapsed and the length bounded, so the pattern below cannot backtrack badly
   const text = value
+    .slice(0, 1000)
     .replace(/\([^()]*\)/g, ' ')
-    .replace(/[\r\n\t]/g, ' ')
+    .replace(/\s+/g, ' ')
     .trim()
+    .slice(0, 200)
     .toLowerCase();
   const m =
     /^(?:[a-z]+\s*,?\s*)?(\d{1,2})[\s-]*([a-z]{3})[a-z]*[\s-]*(\d{2,4})\s+(\d{1,2})\s*:\s*(\d{1,2})(?:\s*:\s*(\d{1,2}))?(?:\s*\.\d+)?\s*([+-]\d{4}|[+-]\d{2}:?\d{2}|[a-z]+)?/.exec(

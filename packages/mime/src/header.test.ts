@@ -103,3 +103,14 @@ describe('IMAP strings', () => {
     expect(noLineBreaks(null)).toBeNull();
   });
 });
+
+describe('hostile input', () => {
+  it('parses huge whitespace runs in linear time', () => {
+    const spaces = ' '.repeat(200_000);
+    const start = Date.now();
+    parseDate(`Mon,${spaces}x`);
+    parseDate(`1${spaces}Jan${spaces}2023${spaces}10:00`);
+    messageIds(`<${spaces}`);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+});

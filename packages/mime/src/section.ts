@@ -135,7 +135,9 @@ export function filterHeaderFields(block: Uint8Array, names: readonly string[], 
     if (!inField || (c0 !== 0x20 && c0 !== 0x09)) {
       const bare = line.replace(/\r?\n$/, '');
       const colon = bare.indexOf(':');
-      const name = (colon < 0 ? bare : bare.slice(0, colon).replace(/[ \t]+$/, '')).toLowerCase();
+      let end = colon < 0 ? bare.length : colon;
+      if (colon >= 0) while (end > 0 && (bare[end - 1] === ' ' || bare[end - 1] === '\t')) end--;
+      const name = bare.slice(0, end).toLowerCase();
       keep = wanted.has(name) !== not;
       inField = true;
       if (lf >= 0) eol = line.endsWith('\r\n') ? '\r\n' : '\n';
