@@ -33,7 +33,8 @@ describe('expandMailboxPath', () => {
     expect(() => expandMailboxPath(template, account)).toThrow(AccountNameError);
   });
 
-  it('lower-cases the domain only', () => {
-    expect(parseAccount('Bob@Example.Test')).toEqual({ address: 'Bob@example.test', local: 'Bob', domain: 'example.test' });
+  it('lower-cases the whole address, as Dovecot\'s default %Lu', () => {
+    expect(parseAccount('Bob@Example.Test')).toEqual({ address: 'bob@example.test', local: 'bob', domain: 'example.test' });
+    expect(expandMailboxPath('/m/%d/%n', 'Bob@Example.Test')).toBe('/m/example.test/bob');
   });
 });

@@ -6,18 +6,21 @@ import { AccountNameError } from './errors.js';
 const MAX_PART_BYTES = 255;
 
 export interface AccountParts {
-  /** The full address as stored: local part as given, domain in lower case. */
+  /** The canonical address: all in lower case, as Dovecot's default auth_username_format (%Lu). */
   address: string;
   local: string;
   domain: string;
 }
 
-/** Splits and checks an account address; the domain is lower-cased, the local part kept as given. */
+/**
+ * Splits and checks an account address. The whole address is lower-cased, like Dovecot's default
+ * auth_username_format (%Lu), so "Bob@Example.test" and "bob@example.test" are one mailbox.
+ */
 export function parseAccount(account: string): AccountParts {
   if (typeof account !== 'string' || account.length === 0) throw new AccountNameError(String(account), 'empty');
   const at = account.lastIndexOf('@');
   if (account.indexOf('@') !== at) throw new AccountNameError(account, 'more than one @');
-  const local = at < 0 ? account : account.slice(0, at);
+  const local = (at < 0 ? account : account.slice(0, at)).toLowerCase();
   const domain = at < 0 ? '' : account.slice(at + 1).toLowerCase();
   checkPart(account, local, 'local part');
   if (at >= 0) checkPart(account, domain, 'domain');
