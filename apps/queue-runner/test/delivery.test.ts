@@ -228,4 +228,25 @@ describe('outbound delivery', () => {
     expect(s.received[0]!.to).toEqual(['bob@xn--bcher-kva.test']);
     expect(h.dns.queries).toContain('xn--bcher-kva.test MX');
   });
+
+  it('retries only the recipients still pending', async () => {
+    let tries = 0;
+    const good = await server({ extensions: EXT });
+    const slow = await server({ extensions: EXT, rcpt: () => (tries++ < 2 ? '451 4.7.1 try later' : undefined) });
+    const h = await harness({
+      zones: {},
+      queueRunner: { transport: { 'a.test': `smtp:[127.0.0.1]:${good.port}`, 'b.test': `smtp:[127.0.0.1]:${slow.port}` } },
+    });
+    open.push(h);
+    const id = await h.submit(message('p1'), { recipients: [{ address: 'x@a.test' }, { address: 'y@b.test' }, { address: 'z@a.test' }] });
+    const job = await h.settled(id);
+    expect(job.recipients).toMatchObject([
+      { address: 'x@a.test', status: 'delivered', attempts: 1 },
+      { address: 'y@b.test', status: 'delivered', attempts: 3 },
+      { address: 'z@a.test', status: 'delivered', attempts: 1 },
+    ]);
+    expect(good.received).toHaveLength(1);
+    expect(good.received[0]!.to).toEqual(['x@a.test', 'z@a.test']);
+    expect(slow.received).toHaveLength(1);
+  });
 });
