@@ -1,6 +1,7 @@
 // Python's imaplib against imapd: LOGIN on loopback, STARTTLS, IMAP over TLS, AUTHENTICATE PLAIN, SELECT, APPEND,
 // FETCH of whole messages byte-exact (CRLF form), flags, SEARCH, MOVE, and IDLE receiving a delivery made through
 // another store (the mda's path: Maildir write plus a change record over Redis).
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, ALICE_PASSWORD, MESSAGES, startImapStack, type ImapStack } from './imap-stack.js';
 import { run } from './pop3-stack.js';
@@ -79,29 +80,46 @@ print(json.dumps({"append": r[1][0].decode(), "f": f[0].decode(), "f2": f2[0].de
   });
 
   it('IMAP over TLS and IDLE receiving a delivery from another store', async () => {
-    const deliver = (async () => {
-      await new Promise((r) => setTimeout(r, 1500));
-      const r = await stack.store().deliver(ALICE, 'INBOX', 'Subject: while idling\r\n\r\nhi\r\n');
-      if (r.status !== 'delivered') throw new Error(r.status);
-    })();
-    const out = (await python(
-      stack,
-      `m = imaplib.IMAP4_SSL('127.0.0.1', TLS_PORT, ssl_context=ctx)
-m.login(USER, PASSWORD)
-typ, d = m.select('INBOX')
-before = int(d[0])
-tag = m._new_tag()
-m.send(tag + b' IDLE\\r\\n')
-cont = m.readline().decode().strip()
-line = m.readline().decode().strip()
-m.send(b'DONE\\r\\n')
-done = m.readline().decode().strip()
-while not done.startswith(tag.decode()):
-    done = m.readline().decode().strip()
-m.logout()
-print(json.dumps({"before": before, "cont": cont, "line": line, "done": done}))`,
-    )) as { before: number; cont: string; line: string; done: string };
-    await deliver;
+    // The delivery is made once the script reports that IDLE has begun (a line on stderr).
+    const script = [
+      'import imaplib, ssl, json, sys',
+      'ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE',
+      `m = imaplib.IMAP4_SSL('127.0.0.1', ${stack.tlsPort}, ssl_context=ctx)`,
+      `m.login('${ALICE}', '${ALICE_PASSWORD}')`,
+      "typ, d = m.select('INBOX')",
+      'before = int(d[0])',
+      'tag = m._new_tag()',
+      "m.send(tag + b' IDLE\\r\\n')",
+      'cont = m.readline().decode().strip()',
+      "sys.stderr.write('IDLING\\n'); sys.stderr.flush()",
+      'line = m.readline().decode().strip()',
+      "m.send(b'DONE\\r\\n')",
+      'done = m.readline().decode().strip()',
+      'while not done.startswith(tag.decode()):',
+      '    done = m.readline().decode().strip()',
+      'm.logout()',
+      'print(json.dumps({"before": before, "cont": cont, "line": line, "done": done}))',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let delivered: Promise<void> | undefined;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!delivered && stderr.includes('IDLING')) {
+        delivered = (async () => {
+          const r = await stack.store().deliver(ALICE, 'INBOX', 'Subject: while idling\r\n\r\nhi\r\n');
+          if (r.status !== 'delivered') throw new Error(r.status);
+        })();
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    await delivered;
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { before: number; cont: string; line: string; done: string };
     expect(out.cont).toBe('+ idling');
     expect(out.line).toBe(`* ${out.before + 1} EXISTS`);
     expect(out.done).toMatch(/ OK IDLE terminated$/);
