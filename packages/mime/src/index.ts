@@ -30,7 +30,7 @@ export {
 } from './header.js';
 export { forHumans, imapString, noLineBreaks, parseImapValue, toImapBuffer, toImapString, type ImapValue } from './imap-value.js';
 export { messageId, messageIds } from './message-id.js';
-export { StructureParser, type ParseLimits } from './parser.js';
+export { ParserStateError, StructureParser, type ParseLimits } from './parser.js';
 export { HeaderTooLargeError, readHeader, type ReadHeaderResult } from './read-header.js';
 export { envelopeData, parseContentType } from './part-data.js';
 export { decodeExtendedValue, decodeParams, type MimeParam } from './rfc2231.js';

@@ -2,9 +2,10 @@
 //
 // Boundary semantics (RFC 2046 §5.1.1 as deployed): a line that starts with "--" + a known boundary ends the current
 // part, whichever enclosing multipart the boundary belongs to (the longest matching boundary wins, the innermost on
-// ties); the line break before it belongs to the boundary; "--" after the boundary closes that multipart. A boundary
-// line inside a header block ends the header. Parts without Content-Type default to text/plain, or message/rfc822
-// directly below multipart/digest. message/rfc822 bodies are parsed as messages whatever their encoding.
+// ties); the line break before it belongs to the boundary (an empty line ending a header directly before a boundary
+// is that line break); "--" after the boundary closes that multipart. A boundary line inside a header block ends the
+// header. Parts without Content-Type default to text/plain, or message/rfc822 directly below multipart/digest.
+// message/rfc822 bodies are parsed as messages whatever their encoding. Nesting and part counts are limited.
 import { HeaderCollector, type HeaderField } from './header.js';
 import { applyContentField, applyEnvelopeField, emptyEnvelope, emptyPartData, parseContentType, parseEncoding } from './part-data.js';
 import { findBoundary, MAX_BOUNDARY_LEN, regionSize, type Boundary, type Mark, type Node } from './parser-state.js';
@@ -19,6 +20,11 @@ export interface ParseLimits {
   maxHeaderBytes?: number;
   /** Longest line handled as a unit; longer lines are processed in pieces of this size. */
   maxLineBytes?: number;
+}
+
+/** Misuse of a parser: writing after `end`, or ending twice. */
+export class ParserStateError extends Error {
+  override readonly name = 'ParserStateError';
 }
 
 /** Incremental parser; feed octets with `write`, then call `end` for the structure. */
@@ -59,7 +65,7 @@ export class StructureParser {
 
   /** Feeds the next octets of the message. */
   write(chunk: Uint8Array): void {
-    if (this.ended) throw new Error('write after end');
+    if (this.ended) throw new ParserStateError('write after end');
     let text = this.carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     this.carry = '';
     let pos = 0;
@@ -81,7 +87,7 @@ export class StructureParser {
 
   /** Ends the input and returns the structure. */
   end(): MessageStructure {
-    if (this.ended) throw new Error('end called twice');
+    if (this.ended) throw new ParserStateError('end called twice');
     if (this.carry.length > 0) this.line(this.carry, false);
     this.carry = '';
     this.ended = true;
@@ -238,7 +244,8 @@ export class StructureParser {
       }
       if (ct.valid && node.multipart) {
         const param = ct.params.find(([k]) => k.toLowerCase() === 'boundary');
-        if (param) node.boundary = param[1].slice(0, 70 + 10);
+        // over-long boundaries are cut (boundaries match as line prefixes, so this only loses precision)
+        if (param) node.boundary = param[1].slice(0, MAX_BOUNDARY_LEN - 4);
       }
     }
   }
