@@ -7,6 +7,7 @@ import { appendMessage } from './folder-transfer.js';
 import { folderDirName, folderNameFromDir } from './folder-names.js';
 import type { FolderRef, StoreServices } from './internal.js';
 import type { MaildirMailbox } from './mailbox.js';
+import { keepFresh } from './lock.js';
 import { withKey } from './mutex.js';
 import type { QuotaUsage } from './quota.js';
 
@@ -84,6 +85,7 @@ export async function deliverMessage(ctx: DeliverContext, account: string, folde
   const hash = dedupeHash(options.dedupeKey);
   const dedupe = ctx.dedupe(ref.root);
   const lock = await dedupe.lock(ctx.services.lockStaleMs);
+  const stop = keepFresh(lock, ctx.services.lockStaleMs);
   try {
     await dedupe.refresh();
     const earlier = dedupe.lookup(hash);
@@ -101,6 +103,7 @@ export async function deliverMessage(ctx: DeliverContext, account: string, folde
     if (result.status === 'delivered') await dedupe.markDone(hash);
     return result;
   } finally {
+    stop();
     await lock.release();
   }
 }

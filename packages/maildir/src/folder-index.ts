@@ -6,7 +6,7 @@ import { baseTimeMs } from './filename.js';
 import { DirListing } from './dir-listing.js';
 import { statDirs, type ListedFile, type SubDir } from './folder-scan.js';
 import { KeywordMap } from './keywords.js';
-import { acquireDotlock } from './lock.js';
+import { acquireDotlock, keepFresh } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
 import { ModseqLog, type ModseqLine } from './modseq.js';
 import { newGuid, Uidlist } from './uidlist.js';
@@ -131,10 +131,12 @@ export class FolderIndex {
       if (isErrno(err, 'ENOENT')) throw new MailboxNotFoundError(this.path);
       throw err;
     }
+    const stop = keepFresh(lock, this.options.lockStaleMs);
     try {
       await this.refreshFiles();
       return await fn();
     } finally {
+      stop();
       await lock.release();
     }
   }

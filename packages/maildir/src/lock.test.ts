@@ -101,6 +101,18 @@ describe('Dovecot-style dot-locks', () => {
     expect(await readFile(`${file}.lock`, 'utf8')).toBe('1:someone-else');
   });
 
+  it('keeps a held lock fresh so that it is not taken for stale', async () => {
+    const { keepFresh } = await import('./lock.js');
+    const lock = await acquireDotlock(file, { staleMs: 400 });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${file}.lock`, old, old);
+    const stop = keepFresh(lock, 400);
+    await new Promise((r) => setTimeout(r, 700));
+    stop();
+    expect(Date.now() - (await stat(`${file}.lock`)).mtimeMs).toBeLessThan(600);
+    await lock.release();
+  });
+
   it('parses owners', () => {
     expect(parseLockOwner('123:mx1\n')).toEqual({ pid: 123, host: 'mx1' });
     expect(parseLockOwner('')).toBeNull();

@@ -76,12 +76,24 @@ export async function acquireDotlock(path: string, options: DotlockOptions = {})
   }
 }
 
-/** Runs `fn` while holding the dot-lock of `path`. */
+/**
+ * Touches the lock every quarter of `staleMs` until the returned function is called, so that a long
+ * operation (a big COPY, a wait for another lock) is never mistaken for a dead holder.
+ */
+export function keepFresh(lock: Dotlock, staleMs = 120_000): () => void {
+  const timer = setInterval(() => void lock.touch().catch(() => undefined), Math.max(500, staleMs / 4));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Runs `fn` while holding the dot-lock of `path`, keeping it fresh. */
 export async function withDotlock<T>(path: string, options: DotlockOptions, fn: (lock: Dotlock) => Promise<T>): Promise<T> {
   const lock = await acquireDotlock(path, options);
+  const stop = keepFresh(lock, options.staleMs);
   try {
     return await fn(lock);
   } finally {
+    stop();
     await lock.release();
   }
 }
