@@ -70,6 +70,21 @@ describe('relayhost', () => {
     expect(s.received).toHaveLength(0);
   });
 
+  it('never puts a credential into lastError, even when the connection drops in the middle of AUTH LOGIN', async () => {
+    const secret = Buffer.from('pw-secret').toString('base64');
+    const s = await server({ tls, auth: { user: 'u', password: 'pw-secret' }, authMechanisms: 'LOGIN', onLine: (l) => (l === secret ? 'drop' : undefined) });
+    const h = await setup({ queueRunner: { relayhost: `[127.0.0.1]:${s.port}` }, sasl: `[127.0.0.1]:${s.port} u:pw-secret\n` });
+    const id = await h.submit(message('r4'), { recipients: [{ address: 'bob@remote.test' }] });
+    const job = await waitFor(async () => {
+      const j = await h.job(id);
+      return j?.recipients[0]?.status === 'deferred' ? j : undefined;
+    });
+    expect(s.commands).toContain(secret);
+    expect(job.recipients[0]!.lastError).toMatch(/after AUTH/);
+    expect(JSON.stringify(job)).not.toContain(secret);
+    expect(JSON.stringify(job)).not.toContain('pw-secret');
+  });
+
   it('refuses to relay in clear text when the smarthost offers no STARTTLS', async () => {
     const s = await server({ extensions: ['PIPELINING'] });
     const h = await setup({ queueRunner: { relayhost: `[127.0.0.1]:${s.port}` } });

@@ -110,7 +110,9 @@ export class SmtpSession {
     try {
       return await this.command(line);
     } catch (err) {
-      throw new SmtpSessionError(`${(err as Error).message} (after ${line.split(' ')[0]})`, phase, false);
+      // Name the command, never its argument: in AUTH exchanges the line is a credential.
+      const verb = phase === 'auth' ? 'AUTH' : (line.split(' ')[0] ?? '');
+      throw new SmtpSessionError(`${(err as Error).message} (after ${verb})`, phase, false);
     }
   }
 

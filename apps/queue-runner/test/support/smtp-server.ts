@@ -25,6 +25,10 @@ export interface ServerScript {
   /** Commands other than EHLO/STARTTLS/QUIT get 530 before STARTTLS. */
   requireTls?: boolean;
   auth?: { user: string; password: string };
+  /** Mechanisms advertised (default "PLAIN LOGIN"). */
+  authMechanisms?: string;
+  /** Sees every line first; "drop" closes the connection without a reply. */
+  onLine?: (line: string) => 'drop' | undefined;
   greeting?: string;
   /** Reply to MAIL; the text "drop" closes the connection without a reply instead. */
   mail?: (from: string, params: string) => string | undefined;
@@ -66,7 +70,7 @@ export async function startSmtpServer(script: ServerScript): Promise<TestSmtpSer
     const ehloLines = (): string[] => {
       const ext = [...(script.extensions ?? [])];
       if (script.tls && !tls) ext.push('STARTTLS');
-      if (script.auth && tls) ext.push('AUTH PLAIN LOGIN');
+      if (script.auth && tls) ext.push(`AUTH ${script.authMechanisms ?? 'PLAIN LOGIN'}`);
       return ext;
     };
     const finishData = async (body: Buffer): Promise<void> => {
@@ -90,6 +94,10 @@ export async function startSmtpServer(script: ServerScript): Promise<TestSmtpSer
     };
     const command = (line: string): void => {
       state.commands.push(line);
+      if (script.onLine?.(line) === 'drop') {
+        socket.destroy();
+        return;
+      }
       if (pendingAuth) {
         const text = Buffer.from(line, 'base64').toString('utf8');
         if (pendingAuth === 'plain') {
