@@ -1,3 +1,4 @@
+// Tests of the delivery dedupe record: pending and done entries, retention, no keys on disk.
 import { readFile } from 'node:fs/promises';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests of the typed errors and the errno helper.
 import { describe, expect, it } from 'vitest';
 import { isErrno, MailboxNameError, MaildirError, QuotaExceededError } from './errors.js';
 

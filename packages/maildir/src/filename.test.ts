@@ -1,3 +1,4 @@
+// Table tests of Maildir file names: parsing, flag letters, generated base names.
 import { describe, expect, it } from 'vitest';
 import { baseTimeMs, generateBaseName, maildirHostname, parseMaildirName, sizeField, sortLetters, withFlags } from './filename.js';
 

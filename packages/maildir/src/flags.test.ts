@@ -1,3 +1,4 @@
+// Tests of IMAP flags and their Maildir letters.
 import { describe, expect, it } from 'vitest';
 import { InvalidFlagError } from './errors.js';
 import { isValidKeyword, keywordLettersOf, lettersOf, parseFlags, systemFlag, systemFlagsOf } from './flags.js';

@@ -1,3 +1,4 @@
+// Table tests of STORE applied to Maildir flag letters.
 import { describe, expect, it } from 'vitest';
 import { applyFlagChange, knownLetters } from './folder-flags.js';
 

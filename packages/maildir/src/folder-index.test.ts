@@ -1,3 +1,4 @@
+// Tests of the folder scan cache: UIDs without a scan, delayed refresh, moves between new/ and cur/.
 import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

@@ -1,3 +1,4 @@
+// Tests of LIST over folder names: implied parents, patterns, subscriptions, special use.
 import { describe, expect, it } from 'vitest';
 import type { SpecialUse } from './api.js';
 import { listFolders } from './folder-list.js';

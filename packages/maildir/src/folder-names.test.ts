@@ -1,3 +1,4 @@
+// Table tests of folder name validation and the Maildir++ directory mapping.
 import { describe, expect, it } from 'vitest';
 import { MailboxNameError } from './errors.js';
 import { folderDirName, folderNameFromDir, normalizeFolderName, parentNames } from './folder-names.js';

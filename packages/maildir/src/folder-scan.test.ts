@@ -1,3 +1,4 @@
+// Tests of reading new/ and cur/.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

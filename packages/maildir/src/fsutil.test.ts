@@ -1,3 +1,4 @@
+// Tests of the file helpers: no-replace publishing, linked copies, atomic writes.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

@@ -1,3 +1,4 @@
+// Tests of dovecot-keywords: format, letters, mtime growth, the 26-keyword limit.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

@@ -1,3 +1,4 @@
+// Tests of incremental reading of append-only files.
 import { appendFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

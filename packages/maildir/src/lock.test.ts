@@ -1,3 +1,4 @@
+// Tests of Dovecot-style dot-locks: contention, stale owners, takeover rules, replace.
 import { spawn } from 'node:child_process';
 import { readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';

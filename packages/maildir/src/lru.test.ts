@@ -1,3 +1,4 @@
+// Tests of the LRU map and the in-process mutex.
 import { describe, expect, it } from 'vitest';
 import { LruMap } from './lru.js';
 import { withKey } from './mutex.js';

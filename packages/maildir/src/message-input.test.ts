@@ -1,3 +1,4 @@
+// Tests of writing messages and counting their sizes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';

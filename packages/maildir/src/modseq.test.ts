@@ -1,3 +1,4 @@
+// Tests of the mod-sequence log: line format, HIGHESTMODSEQ, compaction.
 import { appendFile, readFile } from 'node:fs/promises';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests of modified UTF-7 with RFC 3501 vectors and round trips.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MailboxNameError } from './errors.js';

@@ -1,3 +1,4 @@
+// Tests of change notification: in process, through fs.watch, and through Redis.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';

@@ -1,3 +1,4 @@
+// Table tests of the mailbox location template.
 import { describe, expect, it } from 'vitest';
 import { AccountNameError } from './errors.js';
 import { expandMailboxPath, parseAccount } from './path-template.js';

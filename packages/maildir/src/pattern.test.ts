@@ -1,3 +1,4 @@
+// Table tests of LIST patterns.
 import { describe, expect, it } from 'vitest';
 import { compilePattern, joinReference } from './pattern.js';
 

@@ -1,3 +1,4 @@
+// Tests of Maildir++ quota: maildirsize format and the recount rules.
 import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

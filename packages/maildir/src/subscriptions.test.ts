@@ -1,3 +1,4 @@
+// Tests of the subscriptions file in the format Dovecot writes.
 import { readFile, writeFile } from 'node:fs/promises';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests of dovecot-uidlist: line format, incremental reads, appends and rewrites.
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

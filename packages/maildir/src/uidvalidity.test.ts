@@ -1,3 +1,4 @@
+// Tests of UIDVALIDITY allocation shared with Dovecot.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';

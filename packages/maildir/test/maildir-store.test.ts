@@ -1,3 +1,4 @@
+// The MailStore contract run against the Maildir store, one fresh directory tree per test.
 import { tempDir } from '@mail/testing';
 import { MaildirStore } from '../src/store.js';
 import { storeContract } from './store-contract.js';

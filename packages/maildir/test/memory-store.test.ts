@@ -1,3 +1,4 @@
+// The MailStore contract run against the in-memory store.
 import { MemoryStore } from '../src/memory-store.js';
 import { storeContract } from './store-contract.js';
 
