@@ -41,7 +41,7 @@ describe('SELECT and EXAMINE', () => {
     await c.ok('ENABLE IMAP4rev2');
     const r = await c.ok('SELECT inbox');
     expect(r.untagged.some((l) => l.includes('RECENT'))).toBe(false);
-    expect(r.untagged).toContain('* LIST () "/" INBOX');
+    expect(r.untagged).toContain('* LIST (\\HasNoChildren) "/" INBOX');
   });
 
   it('a failed SELECT leaves no mailbox selected', async () => {

@@ -26,7 +26,12 @@ async function open(session: Session, name: string, readOnly: boolean, condstore
   const permanent = readOnly ? [] : [...sel.flagList(), '\\*'];
   await session.send({ type: 'untagged', status: 'OK', code: { code: 'PERMANENTFLAGS', flags: permanent }, text: readOnly ? 'No permanent flags permitted' : 'Flags permitted' });
   await session.send({ type: 'untagged', status: 'OK', code: { code: 'HIGHESTMODSEQ', value: sel.highestModseq }, text: 'Highest' });
-  if (session.rev2) await session.send({ type: 'LIST', attributes: [], delimiter: session.delimiter, mailbox: sel.name });
+  if (session.rev2) {
+    // RFC 9051 §6.3.2: the LIST response carries the mailbox's accurate attributes.
+    const info = /[*%]/.test(sel.name) ? undefined : (await mailbox.listFolders('', sel.name)).find((f) => f.name === sel.name);
+    const attributes = (info?.attributes ?? []).filter((a) => a !== '\\Subscribed');
+    await session.send({ type: 'LIST', attributes, delimiter: session.delimiter, mailbox: sel.name });
+  }
   session.selected = sel;
   session.state = 'Selected';
   // A change that arrived while the snapshot was taken found no selected mailbox: look once more.
