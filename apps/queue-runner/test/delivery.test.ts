@@ -200,7 +200,7 @@ describe('outbound delivery', () => {
       return r.length > 0 ? r : undefined;
     });
     expect(report!.text).toContain('Action: delayed');
-    expect(report!.text).toContain('Status: 4.4.7');
+    expect(report!.text).toContain('Status: 4.2.1');
     expect(report!.text).toContain('Will-Retry-Until:');
     expect(report!.text).toContain('Final-Recipient: rfc822;bob@remote.test');
     expect(report!.text).not.toContain('never@remote.test');

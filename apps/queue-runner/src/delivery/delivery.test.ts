@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromDomain } from '../dkim.js';
 import { splitDiagnostic } from './bounce.js';
 import { wireAddress } from './destination.js';
+import { temporaryStatus } from './handler.js';
 import { KeyedLimits, Semaphore } from './limits.js';
 
 describe('splitDiagnostic', () => {
@@ -63,5 +64,16 @@ describe('limits', () => {
     s.release();
     await p;
     expect(second).toBe(true);
+  });
+});
+
+describe('temporaryStatus', () => {
+  it.each([
+    ['host mx.x.test[192.0.2.1] said: 451 4.2.1 busy', '4.2.1'],
+    ['host mx.x.test[192.0.2.1] said: 421 service not available', '4.0.0'],
+    ['connect to 192.0.2.1:25 failed: ECONNREFUSED', '4.4.1'],
+    [undefined, '4.4.1'],
+  ])('%j → %s', (text, expected) => {
+    expect(temporaryStatus(text)).toBe(expected);
   });
 });

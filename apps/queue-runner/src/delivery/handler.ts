@@ -6,7 +6,7 @@ import { done, retryLater, type JobContext, type OutboundJob, type OutboundRecip
 import type { DkimSigner } from '../dkim.js';
 import type { Router, SmtpRoute } from '../routing/router.js';
 import type { RecipientResult } from '../smtp/transaction.js';
-import type { Bouncer, Notice } from './bounce.js';
+import { splitDiagnostic, type Bouncer, type Notice } from './bounce.js';
 import { deliverToDestination, type DestinationContext } from './destination.js';
 
 export interface HandlerDeps {
@@ -25,6 +25,13 @@ const PENDING = new Set(['pending', 'deferred']);
 function senderDomain(sender: string): string | undefined {
   const at = sender.lastIndexOf('@');
   return at > 0 ? sender.slice(at + 1) : undefined;
+}
+
+/** The status of the last temporary failure: the remote's enhanced code when it sent one, else 4.4.1 (no answer) or 4.0.0. */
+export function temporaryStatus(lastError: string | undefined): string {
+  const reply = lastError ? splitDiagnostic(lastError).reply : undefined;
+  if (!reply) return '4.4.1';
+  return /^4\d\d (4\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1] ?? '4.0.0';
 }
 
 export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) => Promise<Outcome> {
@@ -124,7 +131,7 @@ export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) 
         return Date.now() >= threshold && (previous === undefined || Date.parse(previous) < threshold);
       });
       if (crossed.length > 0) {
-        const notices: Notice[] = crossed.map((r) => ({ recipient: r, status: '4.4.7', diagnostic: r.lastError ?? 'delivery delayed' }));
+        const notices: Notice[] = crossed.map((r) => ({ recipient: r, status: temporaryStatus(r.lastError), diagnostic: r.lastError ?? 'delivery delayed' }));
         await deps.bouncer.notify(job.data, job.id, 'delayed', notices, new Date(first + deps.schedule.giveUp));
       }
     }
