@@ -141,7 +141,8 @@ export class Session {
     this.unsubscribe = this.deps.mailboxes.subscribe(account.address, (change) => {
       const sel = this.selected;
       if (!sel) return;
-      if (change.folder.toUpperCase() === sel.name.toUpperCase() || change.kind === 'sync' || (change.kind === 'rename' && change.folder === sel.name)) {
+      // Folder names are case-sensitive except INBOX, which the store always spells in capitals.
+      if (change.folder === sel.name) {
         sel.dirty = true;
         this.conn.wake();
       }
