@@ -249,4 +249,20 @@ describe('outbound delivery', () => {
     expect(good.received[0]!.to).toEqual(['x@a.test', 'z@a.test']);
     expect(slow.received).toHaveLength(1);
   });
+
+  it('reports "relayed" to a sender who asked for NOTIFY=SUCCESS when the next hop has no DSN extension', async () => {
+    const s = await server({ extensions: ['PIPELINING'] });
+    const h = await setup(s.port);
+    const id = await h.submit(message('s1'), { recipients: [{ address: 'bob@remote.test', notify: ['SUCCESS', 'FAILURE'] }, { address: 'carol@remote.test' }] });
+    await h.settled(id);
+    expect(s.received[0]!.rcptParams).toEqual(['', '']);
+    const [report] = await waitFor(async () => {
+      const r = await h.localReports();
+      return r.length > 0 ? r : undefined;
+    });
+    expect(report!.text).toContain('Action: relayed');
+    expect(report!.text).toContain('Status: 2.0.0');
+    expect(report!.text).toContain('Final-Recipient: rfc822;bob@remote.test');
+    expect(report!.text).not.toContain('carol@remote.test');
+  });
 });

@@ -43,13 +43,17 @@ export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) 
     let recipients = data.recipients.map((r) => ({ ...r }));
     const save = async (): Promise<void> => job.update({ ...job.data, recipients });
     let failed: Notice[] = [];
+    let relayed: Notice[] = [];
     // Reports go out before the state that records them is saved: a crash in between repeats a report rather than losing it.
     let committing = Promise.resolve();
     const commit = async (): Promise<void> => {
       committing = committing.then(async () => {
         const batch = failed;
+        const successes = relayed;
         failed = [];
+        relayed = [];
         if (batch.length > 0) await deps.bouncer.notify(job.data, job.id, 'failed', batch);
+        if (successes.length > 0) await deps.bouncer.notify(job.data, job.id, 'relayed', successes);
         await save();
       });
       await committing;
@@ -62,6 +66,7 @@ export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) 
         const status = result.outcome === 'delivered' ? 'delivered' : result.outcome === 'permanent' ? 'bounced' : 'deferred';
         const next: OutboundRecipient = { ...r, status, attempts: r.attempts + 1, lastAttemptAt: now(), ...(status === 'delivered' ? {} : { lastError: result.text.slice(0, 2000) }) };
         if (status === 'bounced') failed.push({ recipient: next, status: result.status, diagnostic: result.text });
+        if (status === 'delivered' && result.relayed) relayed.push({ recipient: next, status: '2.0.0', diagnostic: result.text });
         log?.info({ to: r.address, status, detail: result.text }, `recipient ${status}`);
         return next;
       });

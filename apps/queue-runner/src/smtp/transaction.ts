@@ -31,6 +31,8 @@ export interface RecipientResult {
   /** What happened, quoting the server's reply when there was one. */
   text: string;
   reply?: SmtpReply;
+  /** Delivered to a server without the DSN extension: a NOTIFY=SUCCESS request ends here (RFC 3461 §6.2.2, "relayed"). */
+  relayed?: boolean;
 }
 
 /** The message with CRLF line ends, leading dots doubled (RFC 5321 §4.5.2), and the terminating ".". */
@@ -176,6 +178,7 @@ export async function sendMessage(session: SmtpSession, envelope: Envelope, mess
     throw phaseError('message', err);
   }
   for (const r of accepted) Object.assign(r, fromReply(r.address, final, host), { text: `host ${host} said: ${replyText(final)} (in reply to end of DATA)` });
+  if (!dsn) for (const r of results) if (r.outcome === 'delivered') r.relayed = true;
   return results;
 }
 
