@@ -199,6 +199,17 @@ describe('expunge and other sessions', () => {
     expect((await b.ok('NOOP')).untagged).toEqual(['* 1 EXPUNGE']);
   });
 
+  it('disconnects a session whose selected mailbox another session deleted', async () => {
+    h = await startHarness();
+    const a = await h.login();
+    const b = await h.login();
+    await a.ok('CREATE Work');
+    await a.ok('SELECT Work');
+    await b.ok('DELETE Work');
+    a.write('n1 NOOP\r\n');
+    expect(await a.line()).toBe('* BYE Selected mailbox was deleted, have to disconnect');
+  });
+
   it('IDLE reports a delivery at once and ends with DONE', async () => {
     h = await startHarness();
     const c = await h.login();

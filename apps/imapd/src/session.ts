@@ -2,7 +2,7 @@
 // (APPEND literals streamed to a spool file, others buffered within the command limit), the parse → dispatch
 // loop with its bad-command counter, and the account's change records feeding the selected mailbox.
 import type { Account } from '@mail/auth';
-import type { Mailbox } from '@mail/maildir';
+import { MailboxNoSelectError, MailboxNotFoundError, type Mailbox } from '@mail/maildir';
 import { capabilities, saslMechanisms, DEFAULT_SASL } from './capabilities.js';
 import { ConnectionClosedError, IdleTimeoutError, ShutdownError, type Connection } from './connection.js';
 import type { ImapdDeps, ImapdSettings, ImapState, Logger, UserSessions } from './context.js';
@@ -154,7 +154,15 @@ export class Session {
   async reportChanges(expunge: boolean, force = false): Promise<void> {
     const sel = this.selected;
     if (!sel) return;
-    for (const r of await sel.sync({ expunge, condstore: this.condstore }, force)) await this.send(r);
+    let responses: Response[];
+    try {
+      responses = await sel.sync({ expunge, condstore: this.condstore }, force);
+    } catch (err) {
+      // Another session deleted or renamed the folder: nothing consistent can be said any more (as Dovecot does).
+      if (err instanceof MailboxNotFoundError || err instanceof MailboxNoSelectError) throw new EndSession('Selected mailbox was deleted, have to disconnect');
+      throw err;
+    }
+    for (const r of responses) await this.send(r);
   }
 
   /** Saved search result as UIDs, for "$". */
