@@ -91,8 +91,9 @@ export class DedupeIndex {
     await this.refresh();
   }
 
+  /** Not synced: if this line is lost in a crash, the pending entry and the existing file say the same. */
   async markDone(hash: string): Promise<void> {
-    await appendDurably(this.path, `D ${hash} ${Math.floor(Date.now() / 1000)}\n`, true);
+    await appendDurably(this.path, `D ${hash} ${Math.floor(Date.now() / 1000)}\n`, false);
     await this.refresh();
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DeliverOptions, DeliverResult, MessageSource } from './api.js';
 import { dedupeHash, type DedupeEntry, type DedupeIndex } from './dedupe.js';
 import { MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, QuotaExceededError } from './errors.js';
-import { appendMessage } from './folder-transfer.js';
+import { discardPrepared, prepareMessage, storePrepared } from './folder-append.js';
 import { folderDirName, folderNameFromDir } from './folder-names.js';
 import type { FolderRef, StoreServices } from './internal.js';
 import type { MaildirMailbox } from './mailbox.js';
@@ -56,21 +56,19 @@ export async function deliverMessage(ctx: DeliverContext, account: string, folde
   const ref = await target(mailbox, folder, options.createFolder === true);
   const handle = ctx.services.open(ref);
   const limits = options.quota ?? (await ctx.services.limits(account));
+  // The message is written before any lock is taken: a duplicate only costs the unlink.
+  const prepared = await prepareMessage(handle, message, {
+    ...(options.flags ? { flags: options.flags } : {}),
+    ...(options.internalDate !== undefined ? { internalDate: options.internalDate } : {}),
+    ...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+  });
   const store = async (beforePublish?: (base: string) => Promise<void>): Promise<DeliverResult> => {
     try {
-      const stored = await appendMessage(
-        handle,
-        message,
-        {
-          ...(options.flags ? { flags: options.flags } : {}),
-          ...(options.internalDate !== undefined ? { internalDate: options.internalDate } : {}),
-          ...(limits ? { quota: limits } : {}),
-          ...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
-          ...(beforePublish ? { beforePublish } : {}),
-        },
-        ctx.services,
-        { enforceQuota: true },
-      );
+      const stored = await storePrepared(handle, prepared, ctx.services, {
+        enforceQuota: true,
+        ...(limits ? { quota: limits } : {}),
+        ...(beforePublish ? { beforePublish } : {}),
+      });
       return { status: 'delivered', folder: ref.name, uid: stored.uid, uidValidity: stored.uidValidity, change: stored.change };
     } catch (err) {
       if (err instanceof QuotaExceededError) {
@@ -84,7 +82,13 @@ export async function deliverMessage(ctx: DeliverContext, account: string, folde
 
   const hash = dedupeHash(options.dedupeKey);
   const dedupe = ctx.dedupe(ref.root);
-  const lock = await dedupe.lock(ctx.services.lockStaleMs);
+  let lock;
+  try {
+    lock = await dedupe.lock(ctx.services.lockStaleMs);
+  } catch (err) {
+    await discardPrepared(prepared);
+    throw err;
+  }
   const stop = keepFresh(lock, ctx.services.lockStaleMs);
   try {
     await dedupe.refresh();
@@ -92,16 +96,19 @@ export async function deliverMessage(ctx: DeliverContext, account: string, folde
     if (earlier) {
       const uid = await findEarlier(ctx.services, ref.root, earlier);
       const earlierFolder = earlier.folderDir === '' ? 'INBOX' : (folderNameFromDir(earlier.folderDir, ctx.services.separator) ?? ref.name);
-      if (earlier.state === 'done') return uid ? { status: 'duplicate', folder: earlierFolder, uid } : { status: 'duplicate', folder: earlierFolder };
-      if (uid) {
-        await dedupe.markDone(hash);
-        return { status: 'duplicate', folder: earlierFolder, uid };
+      if (earlier.state === 'done' || uid) {
+        await discardPrepared(prepared);
+        if (earlier.state !== 'done') await dedupe.markDone(hash);
+        return uid ? { status: 'duplicate', folder: earlierFolder, uid } : { status: 'duplicate', folder: earlierFolder };
       }
       // pending without a file: the earlier attempt never published its message
     }
     const result = await store((base) => dedupe.markPending(hash, folderDirName(ref.name, ctx.services.separator), base));
     if (result.status === 'delivered') await dedupe.markDone(hash);
     return result;
+  } catch (err) {
+    await discardPrepared(prepared);
+    throw err;
   } finally {
     stop();
     await lock.release();

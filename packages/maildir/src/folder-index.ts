@@ -4,7 +4,10 @@ import type { MessageInfo } from './api.js';
 import { CorruptFileError, isErrno, MailboxNotFoundError } from './errors.js';
 import { baseTimeMs } from './filename.js';
 import { DirListing } from './dir-listing.js';
-import { statDirs, type ListedFile, type SubDir } from './folder-scan.js';
+import { cleanTmp, statDirs, type ListedFile, type SubDir } from './folder-scan.js';
+
+/** How often a synced folder's tmp/ is cleaned of files from dead writers. */
+const TMP_CLEAN_INTERVAL_MS = 3600_000;
 import { KeywordMap } from './keywords.js';
 import { acquireDotlock, keepFresh } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
@@ -67,6 +70,8 @@ export class FolderIndex {
   private uidlistBroken = false;
   /** Highest UID the uidlist held when the last full scan started: records up to it that were not found are gone. */
   private scanUidMax = 0;
+  /** When tmp/ was last cleaned of files from dead writers. */
+  private tmpCleaned = 0;
   /** Files noted by the last commitNoted() of an index that was never synced. */
   private partial: string[] = [];
   /** uidlist size at the last compaction attempt, so one that could not shrink it is not retried at every sync. */
@@ -119,6 +124,10 @@ export class FolderIndex {
     if (this.needsWrite()) await this.locked(() => this.fixUp());
     this.apply();
     this.synced = this.listing.complete;
+    if (this.synced && Date.now() - this.tmpCleaned > TMP_CLEAN_INTERVAL_MS) {
+      this.tmpCleaned = Date.now();
+      await cleanTmp(this.path);
+    }
   }
 
   /** Runs `fn` holding the folder's dovecot-uidlist lock, with the uidlist and modseq log freshly read. */

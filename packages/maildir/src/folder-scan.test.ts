@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MailboxNotFoundError } from './errors.js';
-import { baseOf, readNames, scanDirs, statDirs } from './folder-scan.js';
+import { baseOf, cleanTmp, readNames, scanDirs, statDirs } from './folder-scan.js';
 
 describe('folder scan', () => {
   let dir: TempDir;
@@ -27,6 +27,16 @@ describe('folder scan', () => {
   it('also reads a directory whose mtime moved since it was last seen', async () => {
     const r = await scanDirs(dir.path, { new: false, cur: false }, { new: 0, cur: 0 });
     expect(Object.keys(r.names).sort()).toEqual(['cur', 'new']);
+  });
+
+  it('cleans tmp/ of files untouched for 36 hours, not of a file being written with an old internal date', async () => {
+    const { readdir, utimes } = await import('node:fs/promises');
+    await writeFile(join(dir.path, 'tmp', 'appending'), '');
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    await utimes(join(dir.path, 'tmp', 'appending'), old, old);
+    expect(await cleanTmp(dir.path)).toBe(0);
+    expect(await cleanTmp(dir.path, Date.now() + 37 * 3600_000)).toBe(1);
+    expect(await readdir(join(dir.path, 'tmp'))).toEqual([]);
   });
 
   it('reports a vanished folder', async () => {

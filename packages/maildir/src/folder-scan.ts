@@ -1,5 +1,5 @@
 // Reading a Maildir folder's new/ and cur/ without being fooled by concurrent renames: only changed directories, re-read until stable.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, MailboxNotFoundError } from './errors.js';
 import { parseMaildirName, type MaildirName } from './filename.js';
@@ -71,4 +71,31 @@ export async function scanDirs(path: string, want: Record<SubDir, boolean>, know
     if (SUBDIRS.every((d) => before[d] === after[d])) break;
   }
   return { names, mtimes: after };
+}
+
+/** Files left in tmp/ longer than this are from writers that died (the Maildir spec says 36 hours). */
+export const TMP_MAX_AGE_MS = 36 * 3600_000;
+
+/** Removes files older than TMP_MAX_AGE_MS from tmp/, as Dovecot does; returns how many. */
+export async function cleanTmp(path: string, now = Date.now()): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(join(path, 'tmp'));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return 0;
+    throw err;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = join(path, 'tmp', name);
+    try {
+      const st = await stat(file);
+      if (!st.isFile() || now - Math.max(Number(st.mtimeMs), Number(st.ctimeMs)) < TMP_MAX_AGE_MS) continue;
+      await unlink(file);
+      removed++;
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  return removed;
 }

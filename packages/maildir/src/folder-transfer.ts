@@ -1,90 +1,16 @@
-// Messages entering a folder: APPEND and delivery (tmp/ → new/ or cur/), COPY (hard links) and MOVE (renames), with new UIDs.
-import { readdir, rename, unlink, utimes } from 'node:fs/promises';
+// COPY (hard links) and MOVE (renames) between folders: new base names and new UIDs, the two folder locks never held together.
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChangeRecord, CopyResult, MessageSource } from './api.js';
-import { isErrno, QuotaExceededError } from './errors.js';
+import type { ChangeRecord, CopyResult } from './api.js';
+import { isErrno } from './errors.js';
+import { checkQuota } from './folder-append.js';
 import { generateBaseName, parseMaildirName, sortLetters } from './filename.js';
-import { keywordLettersOf, lettersOf, parseFlags } from './flags.js';
+import { keywordLettersOf } from './flags.js';
 import { knownLetters } from './folder-flags.js';
 import type { SubDir } from './folder-index.js';
-import { fsyncDir, linkOrCopy, publishFile } from './fsutil.js';
+import { fsyncDir, linkOrCopy } from './fsutil.js';
 import { changeOf, type FolderHandle, type StoreServices } from './internal.js';
-import { writeMessageFile } from './message-input.js';
 import type { ModseqLine } from './modseq.js';
-import { overQuota, type QuotaLimits, type QuotaUsage } from './quota.js';
-
-/** Raises QuotaExceededError (carrying the usage) when adding would pass a limit. */
-export async function checkQuota(folder: FolderHandle, services: StoreServices, bytes: number, messages: number, limits?: QuotaLimits): Promise<QuotaUsage | null> {
-  const effective = limits ?? (await services.limits(folder.ref.account));
-  const usage = await services.quota(folder.ref.root).forCheck(effective);
-  if (!usage) return null;
-  const over = overQuota(usage, bytes, messages);
-  if (over) {
-    const err = new QuotaExceededError(over, over === 'storage' ? usage.storage + bytes : usage.messages + messages, (over === 'storage' ? usage.limits.storage : usage.limits.messages) ?? 0);
-    throw Object.assign(err, { quota: usage });
-  }
-  return usage;
-}
-
-export interface StoreOptions {
-  enforceQuota: boolean;
-  quota?: QuotaLimits;
-  /** Called with the final base name after the quota check and before the file becomes visible. */
-  beforePublish?: (base: string) => Promise<void>;
-  flags?: readonly string[];
-  internalDate?: number | Date;
-  maxSize?: number;
-}
-
-export interface StoredMessage {
-  uid: number;
-  uidValidity: number;
-  base: string;
-  change: ChangeRecord;
-}
-
-/** Writes a message to tmp/, then moves it into new/ (no flags: \Recent) or cur/ and gives it a UID. */
-export async function appendMessage(folder: FolderHandle, message: MessageSource, options: Omit<StoreOptions, 'enforceQuota'>, services: StoreServices, mode: { enforceQuota: boolean }): Promise<StoredMessage> {
-  const set = parseFlags(options.flags ?? []);
-  const date = options.internalDate instanceof Date ? options.internalDate.getTime() : options.internalDate;
-  const internalDate = date !== undefined && Number.isFinite(date) ? date : Date.now();
-  const tmpBase = generateBaseName({});
-  const tmpPath = join(folder.ref.path, 'tmp', tmpBase);
-  const sizes = await writeMessageFile(tmpPath, message, options.maxSize !== undefined ? { maxSize: options.maxSize } : {});
-  const base = `${tmpBase},S=${sizes.size},W=${sizes.vsize}`;
-  let uid: number;
-  try {
-    await utimes(tmpPath, new Date(internalDate), new Date(internalDate));
-    if (mode.enforceQuota) await checkQuota(folder, services, sizes.size, 1, options.quota);
-    if (options.beforePublish) await options.beforePublish(base);
-    // No directory scan: like Dovecot's save, only the uidlist tail is read to give the new file its UID.
-    uid = await folder.exclusive(
-      () =>
-        folder.index.locked(async () => {
-        const letters = sortLetters(lettersOf(set.system) + (await folder.index.keywords.lettersFor(set.keywords)));
-        const dir: SubDir = letters ? 'cur' : 'new';
-        const name = letters ? `${base}:2,${letters}` : base;
-        await folder.index.own([dir], async () => {
-          await publishFile(tmpPath, join(folder.ref.path, dir, name));
-          await fsyncDir(join(folder.ref.path, dir));
-        });
-        folder.index.noteAdded(base, dir, name, internalDate);
-        await folder.index.commitNoted();
-        const rec = folder.index.byBaseName(base);
-        if (!rec) throw new Error(`stored message ${base} got no UID`);
-        return rec.uid;
-      }),
-      { sync: false },
-    );
-  } catch (err) {
-    await unlink(tmpPath).catch(() => undefined);
-    throw err;
-  }
-  await services.quota(folder.ref.root).add(sizes.size, 1);
-  const change = changeOf(folder.ref, folder.index, 'append', [uid]);
-  services.publish(change);
-  return { uid, uidValidity: folder.index.uidValidity, base, change };
-}
 
 /** The current name of a message whose file was renamed by someone else since the last scan. */
 async function locate(folderPath: string, base: string): Promise<{ dir: SubDir; name: string } | null> {

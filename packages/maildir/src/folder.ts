@@ -22,7 +22,8 @@ import { parseFlags } from './flags.js';
 import { updateFlags } from './folder-flags.js';
 import type { FolderIndex } from './folder-index.js';
 import { fsyncDir } from './fsutil.js';
-import { appendMessage, transferMessages } from './folder-transfer.js';
+import { appendMessage } from './folder-append.js';
+import { transferMessages } from './folder-transfer.js';
 import { changeOf, statusOf, toMessageInfo, type FolderRef, type StoreServices } from './internal.js';
 import { withKey } from './mutex.js';
 import type { ModseqLine } from './modseq.js';
@@ -181,7 +182,7 @@ export class MaildirFolder implements MailFolder {
   }
 
   async append(message: MessageSource, options: AppendOptions = {}): Promise<AppendResult> {
-    const stored = await appendMessage(this, message, options, this.services, { enforceQuota: true });
+    const stored = await appendMessage(this, message, options, this.services);
     return { uid: stored.uid, uidValidity: stored.uidValidity, change: stored.change };
   }
 }
