@@ -35,6 +35,25 @@ export class SpoolTooLargeError extends QueueError {
   }
 }
 
+/** A caller-chosen spool id is not a spool id (26 characters of Crockford base32, as newSpoolId() makes). */
+export class SpoolIdInvalidError extends QueueError {
+  override name = 'SpoolIdInvalidError';
+  constructor(readonly spoolId: string) {
+    super(`not a spool id: ${JSON.stringify(spoolId.slice(0, 64))}`);
+  }
+}
+
+/** spool.put() was given an id that already names a stored message (`exists`) or one being stored right now (`writing`). */
+export class SpoolIdTakenError extends QueueError {
+  override name = 'SpoolIdTakenError';
+  constructor(
+    readonly spoolId: string,
+    readonly reason: 'exists' | 'writing',
+  ) {
+    super(reason === 'exists' ? `spool entry ${spoolId} already exists` : `spool entry ${spoolId} is being written`);
+  }
+}
+
 /** enqueue() did not add its jobs. `uncertain` is set when Redis may have applied them before the failure was seen. */
 export class EnqueueError extends QueueError {
   override name = 'EnqueueError';

@@ -1,10 +1,33 @@
 // Lua scripts that keep the spool's reference counts and index consistent; each runs atomically in Redis.
-// KEYS are always [meta hash, data list, index sorted set, released-by set] of one entry, all in the suite's hash slot.
+// KEYS are always [meta hash, data list, index sorted set, released-by set, writer's claim] of one entry,
+// all in the suite's hash slot.
+
+/** Reserves a caller-chosen id for one writer before any chunk is written. ARGV: id, writer token, claim lifetime (ms).
+ *  Returns 0 when reserved, 1 when a message is stored under the id, 2 when another writer holds or is filling it. */
+export const CLAIM = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[5]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[3])
+return 0
+`;
+
+/** Gives up a claimed put: deletes its chunks and its claim, but only while the claim is still this writer's.
+ *  ARGV: id, writer token. Returns 1 when something was deleted. */
+export const ABORT = `
+if redis.call('GET', KEYS[5]) ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[2], KEYS[5])
+return 1
+`;
 
 /** Completes a put: checks every chunk arrived, writes the metadata, makes the data permanent, indexes the id.
- *  ARGV: id, size, chunks, refs, now. Returns 1, or an error when chunks are missing or the id is taken. */
+ *  ARGV: id, size, chunks, refs, now, writer token ('' for an id the spool chose itself; otherwise the claim must
+ *  still be this writer's, and is dropped). Returns 1, or an error when chunks are missing or the id is taken. */
 export const COMMIT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('ERR spool id already committed') end
+if ARGV[6] ~= nil and ARGV[6] ~= '' then
+  if redis.call('GET', KEYS[5]) ~= ARGV[6] then return redis.error_reply('ERR spool id claim lost') end
+  redis.call('DEL', KEYS[5])
+end
 local chunks = tonumber(ARGV[3])
 if redis.call('LLEN', KEYS[2]) ~= chunks then return redis.error_reply('ERR spool data incomplete') end
 redis.call('HSET', KEYS[1], 'size', ARGV[2], 'chunks', ARGV[3], 'refs', ARGV[4], 'created', ARGV[5], 'touched', ARGV[5])

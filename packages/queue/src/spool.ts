@@ -1,13 +1,15 @@
 // The message spool in Redis: each message body is stored once, in chunks, and deleted when its last job releases it.
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { QueueError, SpoolNotFoundError, SpoolTooLargeError } from './errors.js';
+import { QueueError, SpoolIdInvalidError, SpoolIdTakenError, SpoolNotFoundError, SpoolTooLargeError } from './errors.js';
 import type { RedisClient } from './redis.js';
+import { SpoolId } from './schemas.js';
 import { newSpoolId } from './spool-id.js';
-import { COMMIT, DISCARD, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
+import { ABORT, CLAIM, COMMIT, DISCARD, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
 
 /** Chunk size of stored messages: large enough for few round trips, small enough never to build a huge command. */
 export const DEFAULT_CHUNK_SIZE = 256 * 1024;
-/** A put that dies half way leaves data that expires after this long (its id was never handed out). */
+/** A put that dies half way leaves data (and its claim on a caller-chosen id) that expires after this much inactivity. */
 const PENDING_TTL_MS = 3_600_000;
 /** Chunks written at once while storing. */
 const WRITE_WINDOW = 4;
@@ -25,6 +27,11 @@ export interface PutOptions {
   refs: number;
   /** Refuse messages larger than this (SpoolTooLargeError); nothing is kept. */
   maxSize?: number;
+  /**
+   * Store under this id instead of a new one (e.g. a queue id already written into a Received: header). It must be
+   * a spool id as newSpoolId() makes them (SpoolIdInvalidError), and neither stored nor being stored (SpoolIdTakenError).
+   */
+  id?: string;
 }
 
 export interface SpoolEntryInfo {
@@ -36,7 +43,15 @@ export interface SpoolEntryInfo {
 }
 
 type ScriptFn = (...args: Array<string | number | Buffer>) => Promise<unknown>;
-const SCRIPTS = { mailSpoolCommit: COMMIT, mailSpoolRelease: RELEASE, mailSpoolRetain: RETAIN, mailSpoolSweep: SWEEP, mailSpoolDiscard: DISCARD };
+const SCRIPTS = {
+  mailSpoolClaim: CLAIM,
+  mailSpoolAbort: ABORT,
+  mailSpoolCommit: COMMIT,
+  mailSpoolRelease: RELEASE,
+  mailSpoolRetain: RETAIN,
+  mailSpoolSweep: SWEEP,
+  mailSpoolDiscard: DISCARD,
+};
 type ScriptName = keyof typeof SCRIPTS;
 
 export class Spool {
@@ -52,7 +67,7 @@ export class Spool {
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1024) throw new QueueError('spool chunk size must be at least 1024 bytes');
     const commands = client as unknown as Record<string, unknown>;
     for (const [name, lua] of Object.entries(SCRIPTS)) {
-      if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys: 4, lua });
+      if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys: 5, lua });
     }
   }
 
@@ -68,6 +83,10 @@ export class Spool {
   releasedKey(id: string): string {
     return `${this.prefix}:spool:${id}:released`;
   }
+  /** Key holding the token of the writer that reserved a caller-chosen id, until its put commits or fails. */
+  claimKey(id: string): string {
+    return `${this.prefix}:spool:${id}:writing`;
+  }
   /** Key of the sorted set of committed ids by creation time. */
   indexKey(): string {
     return `${this.prefix}:spool-index`;
@@ -75,18 +94,24 @@ export class Spool {
 
   private run(name: ScriptName, id: string, ...args: Array<string | number>): Promise<unknown> {
     const fn = (this.client as unknown as Record<ScriptName, ScriptFn>)[name].bind(this.client);
-    return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), this.releasedKey(id), id, ...args);
+    return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), this.releasedKey(id), this.claimKey(id), id, ...args);
   }
 
   /**
-   * Stores a message and returns its new id. The source is read in chunks and each chunk is one RPUSH,
-   * so a large message never becomes one huge command; the entry exists (and is readable) only once
-   * every chunk has arrived.
+   * Stores a message and returns its id (new, or options.id). The source is read in chunks and each chunk is one
+   * RPUSH, so a large message never becomes one huge command; the entry exists (and is readable) only once every
+   * chunk has arrived. A caller-chosen id is reserved for this put before its first chunk is written.
    */
   async put(source: Buffer | Uint8Array | Readable | AsyncIterable<Buffer | Uint8Array | string>, options: PutOptions): Promise<string> {
     if (!Number.isInteger(options.refs) || options.refs < 1) throw new QueueError('spool.put needs refs ≥ 1');
-    const id = newSpoolId();
+    if (options.id !== undefined && !SpoolId.safeParse(options.id).success) throw new SpoolIdInvalidError(options.id);
+    const id = options.id ?? newSpoolId();
     const data = this.dataKey(id);
+    // A caller-chosen id is claimed while the source is being read, so the claim costs no round trip of its own;
+    // nothing is written before it succeeded. An id the spool made itself is unguessable and needs no claim.
+    const token = options.id === undefined ? '' : randomBytes(12).toString('base64url');
+    const claimed = token ? this.claim(id, token) : undefined;
+    claimed?.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled meanwhile
     let size = 0;
     let chunks = 0;
     let pending: Buffer[] = [];
@@ -96,11 +121,11 @@ export class Spool {
     const inFlight = new Set<Promise<void>>();
     let writeError: unknown;
     const flush = async (chunk: Buffer): Promise<void> => {
+      if (claimed) await claimed;
       chunks += 1;
-      const p = this.client
-        .multi()
-        .rpush(data, chunk)
-        .pexpire(data, PENDING_TTL_MS)
+      const write = this.client.multi().rpush(data, chunk).pexpire(data, PENDING_TTL_MS);
+      if (token) write.pexpire(this.claimKey(id), PENDING_TTL_MS);
+      const p = write
         .exec()
         .then(checkExec)
         .catch((err: unknown) => {
@@ -132,16 +157,36 @@ export class Spool {
         }
       }
       if (pendingLength > 0) await flush(Buffer.concat(pending, pendingLength));
+      if (claimed) await claimed;
+      // The commit goes out right behind the last writes without waiting for their replies (one round trip fewer,
+      // and one fsync fewer with appendfsync always). It runs after them on this connection and fails unless every
+      // chunk arrived; should it succeed although a write reported an error, the entry is discarded below.
+      const committed = this.run('mailSpoolCommit', id, size, chunks, options.refs, Date.now(), token).then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
       await Promise.all(inFlight);
-      if (writeError) throw writeError;
-      await this.run('mailSpoolCommit', id, size, chunks, options.refs, Date.now());
+      const failed = await committed;
+      if (failed) throw writeError ?? failed.err;
+      if (writeError) {
+        await this.run('mailSpoolDiscard', id).catch(() => undefined);
+        throw writeError;
+      }
       return id;
     } catch (err) {
       await Promise.all(inFlight);
-      await this.client.del(data).catch(() => undefined);
+      if (!token) await this.client.del(data).catch(() => undefined);
+      else if (await claimed?.then(() => true, () => false)) await this.run('mailSpoolAbort', id, token).catch(() => undefined);
       if (source instanceof Readable && !source.destroyed) source.destroy();
       throw err;
     }
+  }
+
+  /** Reserves a caller-chosen id for the writer holding `token`, or throws SpoolIdTakenError. */
+  private async claim(id: string, token: string): Promise<void> {
+    const result = Number(await this.run('mailSpoolClaim', id, token, PENDING_TTL_MS));
+    if (result === 1) throw new SpoolIdTakenError(id, 'exists');
+    if (result === 2) throw new SpoolIdTakenError(id, 'writing');
   }
 
   private async meta(id: string): Promise<{ size: number; chunks: number; refs: number; created: number; touched: number }> {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpoolNotFoundError, SpoolTooLargeError } from '../src/errors.js';
+import { SpoolIdInvalidError, SpoolIdTakenError, SpoolNotFoundError, SpoolTooLargeError } from '../src/errors.js';
 import { closeRedis, createRedis, keyPrefix, waitReady, type RedisClient } from '../src/redis.js';
 import { Spool } from '../src/spool.js';
+import { newSpoolId } from '../src/spool-id.js';
 import { fixture, type Fixture } from './helpers.js';
 
 let fx: Fixture;
@@ -117,5 +118,136 @@ describe('spool', () => {
     expect(await spool.sweep(old, cutoff)).toBe(true);
     expect(await spool.exists(old)).toBe(false);
     expect(await spool.exists(fresh)).toBe(true);
+  });
+});
+
+describe('spool.put with a caller-chosen id', () => {
+  /** A source that yields `first`, then waits for release() before yielding `rest` (or throwing it). */
+  function gated(first: Buffer, rest: Buffer | Error): { source: AsyncGenerator<Buffer>; release: () => void } {
+    let release!: () => void;
+    const open = new Promise<void>((r) => (release = r));
+    async function* source(): AsyncGenerator<Buffer> {
+      yield first;
+      await open;
+      if (rest instanceof Error) throw rest;
+      yield rest;
+    }
+    return { source: source(), release };
+  }
+
+  async function keysOf(id: string): Promise<number> {
+    return client.exists(spool.metaKey(id), spool.dataKey(id), spool.claimKey(id), spool.releasedKey(id));
+  }
+
+  it('stores a streamed multi-chunk message under the given id, leaving no claim behind', async () => {
+    const id = newSpoolId();
+    const body = randomBytes(3 * spool.chunkSize + 777);
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < body.length; i += 65_537) pieces.push(body.subarray(i, i + 65_537));
+    expect(await spool.put(Readable.from(pieces), { id, refs: 3 })).toBe(id);
+    expect((await spool.get(id)).equals(body)).toBe(true);
+    expect(await client.llen(spool.dataKey(id))).toBe(4);
+    expect(await client.pttl(spool.dataKey(id))).toBe(-1);
+    expect(await client.exists(spool.claimKey(id))).toBe(0);
+    expect(await client.zscore(spool.indexKey(), id)).not.toBeNull();
+    const info = await spool.info(id);
+    expect([info.size, info.refs]).toEqual([body.length, 3]);
+    expect(await spool.release(id)).toBe(2);
+    expect(await spool.release(id)).toBe(1);
+    expect(await spool.release(id)).toBe(0);
+    expect(await keysOf(id)).toBe(0);
+  });
+
+  it('stores an empty message under the given id', async () => {
+    const id = newSpoolId();
+    expect(await spool.put(Buffer.alloc(0), { id, refs: 1 })).toBe(id);
+    expect(await spool.size(id)).toBe(0);
+    expect(await client.exists(spool.claimKey(id))).toBe(0);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too short', newSpoolId().slice(1)],
+    ['too long', newSpoolId() + '0'],
+    ['lower case', newSpoolId().toLowerCase()],
+    ['I (not in Crockford base32)', 'I' + newSpoolId().slice(1)],
+    ['L', newSpoolId().slice(0, 25) + 'L'],
+    ['O', newSpoolId().slice(0, 25) + 'O'],
+    ['U', newSpoolId().slice(0, 25) + 'U'],
+    ['a key separator', newSpoolId().slice(0, 25) + ':'],
+    ['a hash tag', '{mail}' + newSpoolId().slice(6)],
+    ['a glob', newSpoolId().slice(0, 25) + '*'],
+  ])('refuses an id that is %s, writing nothing', async (_what, id) => {
+    const before = await spool.count();
+    await expect(spool.put(Buffer.from('x'), { id, refs: 1 })).rejects.toBeInstanceOf(SpoolIdInvalidError);
+    expect(await spool.count()).toBe(before);
+    expect(await keysOf(id)).toBe(0);
+  });
+
+  it('refuses an id already stored, leaving that message as it was', async () => {
+    const id = await spool.put(Buffer.from('first'), { refs: 2 });
+    const err = await spool.put(Buffer.from('second'), { id, refs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SpoolIdTakenError);
+    expect((err as SpoolIdTakenError).reason).toBe('exists');
+    expect((await spool.get(id)).toString()).toBe('first');
+    expect((await spool.info(id)).refs).toBe(2);
+    expect(await client.exists(spool.claimKey(id))).toBe(0);
+  });
+
+  it('refuses an id another put is writing, which then completes with its own data', async () => {
+    const id = newSpoolId();
+    const head = randomBytes(spool.chunkSize + 10);
+    const tail = randomBytes(1000);
+    const first = gated(head, tail);
+    const writing = spool.put(first.source, { id, refs: 1 });
+    // Wait until the first put's chunk is in Redis: it is now half-written.
+    for (let i = 0; i < 200 && (await client.llen(spool.dataKey(id))) === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await client.llen(spool.dataKey(id))).toBe(1);
+    const err = await spool.put(Buffer.from('intruder'), { id, refs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SpoolIdTakenError);
+    expect((err as SpoolIdTakenError).reason).toBe('writing');
+    first.release();
+    expect(await writing).toBe(id);
+    expect((await spool.get(id)).equals(Buffer.concat([head, tail]))).toBe(true);
+  });
+
+  it('refuses an id whose chunks are pending without a claim (a put under a spool-made id)', async () => {
+    const id = newSpoolId();
+    await client.multi().rpush(spool.dataKey(id), 'partial').pexpire(spool.dataKey(id), 60_000).exec();
+    const err = await spool.put(Buffer.from('x'), { id, refs: 1 }).catch((e: unknown) => e);
+    expect((err as SpoolIdTakenError).reason).toBe('writing');
+    expect(await client.lrange(spool.dataKey(id), 0, -1)).toEqual(['partial']);
+    await client.del(spool.dataKey(id));
+  });
+
+  it('keeps nothing of a failing source or an oversized message, and frees the id again', async () => {
+    const id = newSpoolId();
+    const broken = gated(randomBytes(spool.chunkSize * 2), new Error('client went away'));
+    broken.release();
+    await expect(spool.put(broken.source, { id, refs: 1 })).rejects.toThrow('client went away');
+    expect(await keysOf(id)).toBe(0);
+    await expect(spool.put(Readable.from([randomBytes(300_000), randomBytes(300_000)]), { id, refs: 1, maxSize: 500_000 })).rejects.toBeInstanceOf(
+      SpoolTooLargeError,
+    );
+    expect(await keysOf(id)).toBe(0);
+    expect(await spool.put(Buffer.from('third time'), { id, refs: 1 })).toBe(id);
+    expect((await spool.get(id)).toString()).toBe('third time');
+  });
+
+  it('fails the put, committing nothing, when a chunk write fails behind the pipelined commit', async () => {
+    const small = new Spool(client, { prefix: spool.prefix, chunkSize: 1024 });
+    const id = newSpoolId();
+    const before = await small.count();
+    async function* sabotaged(): AsyncGenerator<Buffer> {
+      yield randomBytes(1024);
+      // The next chunk writes hit a key of the wrong type and fail; the count check alone must not be trusted to notice.
+      await client.del(small.dataKey(id));
+      await client.set(small.dataKey(id), 'not a list');
+      yield randomBytes(1500);
+    }
+    await expect(small.put(sabotaged(), { id, refs: 1 })).rejects.toThrow(/WRONGTYPE/);
+    expect(await small.exists(id)).toBe(false);
+    expect(await small.count()).toBe(before);
+    expect(await client.exists(small.claimKey(id))).toBe(0);
   });
 });
