@@ -131,3 +131,10 @@ export function baseTimeMs(base: string): number | undefined {
   if (us) ms += Math.floor(Number(us[1]) / 1000);
   return ms;
 }
+
+/** Dovecot's order for new files: time in the name, then the name. */
+export function compareByDeliveryTime(a: string, b: string): number {
+  const ta = baseTimeMs(a) ?? 0;
+  const tb = baseTimeMs(b) ?? 0;
+  return ta !== tb ? ta - tb : a < b ? -1 : a > b ? 1 : 0;
+}

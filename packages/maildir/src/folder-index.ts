@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { MessageInfo } from './api.js';
 import { CorruptFileError, isErrno, MailboxNotFoundError } from './errors.js';
-import { baseTimeMs } from './filename.js';
+import { baseTimeMs, compareByDeliveryTime } from './filename.js';
 import { DirListing } from './dir-listing.js';
 import { cleanTmp, statDirs, type ListedFile, type SubDir } from './folder-scan.js';
 
@@ -12,6 +12,7 @@ import { KeywordMap } from './keywords.js';
 import { acquireDotlock, keepFresh } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
 import { ModseqLog, type ModseqLine } from './modseq.js';
+import { inBatches } from './mutex.js';
 import { newGuid, Uidlist } from './uidlist.js';
 import { nextUidValidity } from './uidvalidity.js';
 
@@ -39,13 +40,6 @@ export interface IndexOptions {
   root: string;
   /** Stale timeout of the dovecot-uidlist lock (Dovecot: 120 s). */
   lockStaleMs: number;
-}
-
-/** Dovecot's order for new files: time in the name, then the name. */
-function sortNewFiles(a: string, b: string): number {
-  const ta = baseTimeMs(a) ?? 0;
-  const tb = baseTimeMs(b) ?? 0;
-  return ta !== tb ? ta - tb : a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -235,22 +229,25 @@ export class FolderIndex {
     await this.refreshFiles();
 
     const candidates = [...this.candidates()].filter((base) => this.files.has(base));
-    const fresh = candidates.filter((base) => this.uidlist.uidOf(base) === undefined).sort(sortNewFiles);
+    const fresh = candidates.filter((base) => this.uidlist.uidOf(base) === undefined).sort(compareByDeliveryTime);
     let next = this.uidlist.nextUid();
     await this.uidlist.append(fresh.map((base) => ({ uid: next++, base })));
     for (const base of fresh) this.touched.add(base);
 
     const modseq = this.modseqLog.highest + 1;
     const lines: ModseqLine[] = [];
+    const unknown: Array<{ base: string; uid: number; f: ListedFile }> = [];
     for (const base of candidates) {
       const f = this.files.get(base) as ListedFile;
       const uid = this.uidlist.uidOf(base);
       if (uid === undefined) continue;
       const entry = this.modseqLog.get(uid);
-      if (entry) {
-        if (entry.letters !== f.parsed.letters) lines.push({ kind: 'set', uid, ...entry, modseq, letters: f.parsed.letters });
-        continue;
-      }
+      if (!entry) unknown.push({ base, uid, f });
+      else if (entry.letters !== f.parsed.letters) lines.push({ kind: 'set', uid, ...entry, modseq, letters: f.parsed.letters });
+    }
+    // Messages seen for the first time: one stat() for the internal date (and one read when the name
+    // has no sizes), a few at a time; never again afterwards.
+    await inBatches(unknown, 32, async ({ base, uid, f }) => {
       const file = join(this.path, f.dir, f.name);
       const internalDate = Math.floor(this.knownDates.get(base) ?? (await statMtime(file)) ?? baseTimeMs(base) ?? Date.now());
       this.knownDates.delete(base);
@@ -263,7 +260,8 @@ export class FolderIndex {
         }
       }
       lines.push(line);
-    }
+    });
+    lines.sort((a, b) => a.uid - b.uid);
     await this.modseqLog.append(lines);
     this.modseqLog.takeChanges();
     this.uidlist.takeChanges();

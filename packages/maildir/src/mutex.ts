@@ -1,4 +1,4 @@
-// An in-process async mutex keyed by name: serializes work on one file or folder within this process.
+// In-process concurrency helpers: an async mutex keyed by name (one file or folder at a time) and a bounded parallel loop.
 
 const tails = new Map<string, Promise<void>>();
 
@@ -29,4 +29,13 @@ export async function withKey<T>(key: string, fn: () => Promise<T>): Promise<T> 
   } finally {
     release();
   }
+}
+
+/** Runs `fn` over `items` with at most `width` calls at once. */
+export async function inBatches<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
