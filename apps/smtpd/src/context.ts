@@ -1,7 +1,7 @@
 // What a command handler is given: the session's settings, collaborators, client, connection, state and logger.
 import type { Logger } from '@mail/log';
+import type { NetworkList } from '@mail/net';
 import type { Connection } from './connection.js';
-import type { NetworkList } from './net.js';
 import type { ListenerMode, LoginGate, MessageSink, RecipientPolicy, ReverseResolver, SaslProvider, TlsProvider } from './ports.js';
 import type { SessionState } from './state.js';
 

@@ -4,10 +4,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
+import { ConnectionLimiter, clientKey, isLoopback, NetworkList, normalizeIp } from '@mail/net';
 import { HANDSHAKE_TIMEOUT, tlsInfo, type Connection } from './connection.js';
 import type { SessionDeps, SessionSettings } from './context.js';
-import { ConnectionLimiter } from './limits.js';
-import { clientKey, isLoopback, NetworkList, normalizeIp } from './net.js';
 import type { ListenerMode, TlsInfo } from './ports.js';
 import { Enhanced, Reply } from './protocol/codes.js';
 import { formatReply, reply } from './protocol/reply.js';
@@ -89,7 +88,8 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
     raw.setNoDelay(true);
     const peer = deps.peer?.(raw) ?? { ip: normalizeIp(raw.remoteAddress ?? ''), port: raw.remotePort ?? 0 };
     const trusted = mynetworks.contains(peer.ip);
-    const slot = limiter.acquire(index, clientKey(peer.ip), trusted);
+    // Clients in mynetworks are exempt from the per-client limit (Postfix smtpd_client_connection_limit_exceptions).
+    const slot = limiter.acquire(index, clientKey(peer.ip) ?? peer.ip, trusted);
     const clog = log.child({ conn: (++nextId).toString(36), ip: peer.ip, listener: listener.mode });
     if ('refused' in slot) {
       clog.warn({ limit: slot.refused }, 'connection refused: too many connections');
