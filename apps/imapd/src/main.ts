@@ -4,9 +4,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
+import { ConnectionLimiter, clientKey, isLoopback, normalizeIp } from '@mail/net';
 import { Connection, HANDSHAKE_TIMEOUT } from './connection.js';
 import { UserSessions, type ImapdDeps, type ImapdSettings } from './context.js';
-import { ConnectionLimiter, clientKey, isLoopback, normalizeIp } from './net.js';
 import { composeBuffer } from './protocol/index.js';
 import { Session } from './session.js';
 
@@ -69,7 +69,7 @@ export async function start(config: Config, log: Logger, given?: ImapdDeps): Pro
     raw.on('error', () => undefined);
     raw.setNoDelay(true);
     const ip = normalizeIp(raw.remoteAddress ?? '');
-    const slot = limiter.acquire(index, clientKey(ip));
+    const slot = limiter.acquire(index, clientKey(ip) ?? ip);
     const clog = log.child({ conn: (++nextId).toString(36), ip });
     if ('refused' in slot) {
       clog.warn({ limit: slot.refused }, 'connection refused: too many connections');
