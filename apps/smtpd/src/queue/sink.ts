@@ -5,7 +5,6 @@ import type { Logger } from '@mail/log';
 import { closeRedis, createRedis, EnqueueError, Producer, type RedisClient, type RedisConfig } from '@mail/queue';
 import type { Envelope, MessageSink } from '../ports.js';
 import { jobCount, jobsFor, MessageIdScanner } from './jobs.js';
-import { spoolWithId } from './spool-writer.js';
 
 export interface QueueSinkOptions {
   redis: RedisConfig;
@@ -58,13 +57,15 @@ export class QueueSink implements MessageSink {
     if (refs === 0) throw new Error('a message without recipients');
     const id = envelope.id;
     const scanner = new MessageIdScanner();
+    let size = 0;
     const watched = (async function* () {
       for await (const piece of message) {
         scanner.feed(piece);
+        size += piece.length;
         yield piece;
       }
     })();
-    const size = await spoolWithId(producer.spool, id, watched, refs);
+    await producer.spool.put(watched, { id, refs });
     try {
       await producer.enqueue(jobsFor(envelope, { spoolId: id, size, messageId: scanner.messageId() }));
     } catch (err) {
