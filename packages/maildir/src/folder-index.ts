@@ -8,6 +8,7 @@ import { cleanTmp, statDirs, type ListedFile, type SubDir } from './folder-scan.
 
 /** How often a synced folder's tmp/ is cleaned of files from dead writers. */
 const TMP_CLEAN_INTERVAL_MS = 3600_000;
+import type { SystemFlag } from './flags.js';
 import { KeywordMap } from './keywords.js';
 import { acquireDotlock, keepFresh } from './lock.js';
 import { countSizes, statMtime } from './message-input.js';
@@ -51,6 +52,8 @@ export class FolderIndex {
   readonly uidlist: Uidlist;
   readonly modseqLog: ModseqLog;
   readonly keywords: KeywordMap;
+  /** Flags and keywords per letter string, shared by the MessageInfo objects (cleared when keywords change). */
+  readonly flagViews = new Map<string, { flags: SystemFlag[]; keywords: string[] }>();
   /** Internal dates of files this process just stored, so that giving them a UID needs no stat(). */
   private readonly knownDates = new Map<string, number>();
   private readonly listing: DirListing;
@@ -179,7 +182,10 @@ export class FolderIndex {
         if (rec && entry && entry.letters !== this.files.get(rec.base)?.parsed.letters) this.listing.invalidate();
       }
     }
-    if (await this.keywords.refresh()) for (const rec of this.records.values()) delete rec.info;
+    if (await this.keywords.refresh()) {
+      this.flagViews.clear();
+      for (const rec of this.records.values()) delete rec.info;
+    }
   }
 
   /** Bases to look at: all of them after a reset, else the touched ones. */

@@ -1,6 +1,6 @@
 // What folders and mailboxes of the Maildir store share: the store's services and record → API conversions.
 import type { ChangeRecord, FlagState, FolderStatus, MessageInfo } from './api.js';
-import { FORWARDED_KEYWORD, hasPassed, keywordLettersOf, systemFlagsOf } from './flags.js';
+import { FORWARDED_KEYWORD, hasPassed, keywordLettersOf, systemFlagsOf, type SystemFlag } from './flags.js';
 import type { FolderIndex, MessageRecord } from './folder-index.js';
 import type { HierarchySeparator } from './folder-names.js';
 import type { MaildirQuota, QuotaLimits } from './quota.js';
@@ -45,12 +45,24 @@ export function keywordsOf(index: FolderIndex, rec: MessageRecord): string[] {
   return names;
 }
 
+/** Flags and keywords for a letter string, shared by every message with the same letters (they are read-only). */
+function flagView(index: FolderIndex, rec: MessageRecord): { flags: SystemFlag[]; keywords: string[] } {
+  let view = index.flagViews.get(rec.letters);
+  if (!view) {
+    view = { flags: systemFlagsOf(rec.letters), keywords: keywordsOf(index, rec) };
+    index.flagViews.set(rec.letters, view);
+  }
+  return view;
+}
+
 /** The API view of a record, built once per change of the record (snapshots of big folders reuse it). */
 export function toMessageInfo(index: FolderIndex, rec: MessageRecord): MessageInfo {
-  rec.info ??= {
+  if (rec.info) return rec.info;
+  const view = flagView(index, rec);
+  rec.info = {
     uid: rec.uid,
-    flags: systemFlagsOf(rec.letters),
-    keywords: keywordsOf(index, rec),
+    flags: view.flags,
+    keywords: view.keywords,
     size: rec.size,
     vsize: rec.vsize,
     internalDate: rec.internalDate,
