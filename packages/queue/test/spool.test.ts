@@ -250,4 +250,35 @@ describe('spool.put with a caller-chosen id', () => {
     expect(await small.count()).toBe(before);
     expect(await client.exists(small.claimKey(id))).toBe(0);
   });
+
+  it('discards the entry when a chunk write reports an error although the pipelined commit succeeded', async () => {
+    // A write applied by Redis whose reply is lost (a dropped connection) leaves the chunk count right: the put must still fail.
+    const faulty = createRedis(fx.config, { role: 'producer' });
+    await waitReady(faulty);
+    try {
+      const small = new Spool(faulty, { prefix: spool.prefix, chunkSize: 1024 });
+      const multi = faulty.multi.bind(faulty) as () => ReturnType<RedisClient['multi']>;
+      let calls = 0;
+      (faulty as unknown as { multi: () => ReturnType<RedisClient['multi']> }).multi = () => {
+        const m = multi();
+        if (++calls === 2) {
+          const exec = m.exec.bind(m);
+          m.exec = (async () => {
+            await exec();
+            throw new Error('reply lost');
+          }) as typeof m.exec;
+        }
+        return m;
+      };
+      const id = newSpoolId();
+      const before = await small.count();
+      await expect(small.put(Readable.from([randomBytes(3000)]), { id, refs: 1 })).rejects.toThrow('reply lost');
+      expect(calls).toBe(3);
+      expect(await small.exists(id)).toBe(false);
+      expect(await small.count()).toBe(before);
+      expect(await keysOf(id)).toBe(0);
+    } finally {
+      await closeRedis(faulty);
+    }
+  });
 });
