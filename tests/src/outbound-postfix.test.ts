@@ -1,6 +1,7 @@
 // Interoperation with Debian's Postfix on loopback: a private Postfix instance (its own configuration, queue and
 // virtual Maildirs for p.test) receives from this suite's queue-runner, and relays mail for s.test into this suite.
 import { chmod, chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, tempDir, type TempDir } from '@mail/testing';
 import nodemailer from 'nodemailer';
@@ -107,10 +108,11 @@ async function startPostfix(suiteMx: number): Promise<Postfix> {
   await postfix('start');
   let started = true;
   const stop = async (): Promise<void> => {
+    const pid = Number((await readFile(join(dir.path, 'spool/pid/master.pid'), 'utf8').catch(() => '')).trim());
     if (started) await postfix('stop').catch(() => undefined);
     started = false;
-    // master exits after its children; wait for its pid file to go before removing the queue.
-    await waitFor(async () => (await readFile(join(dir.path, 'spool/pid/master.pid'), 'utf8').catch(() => '')) === '', 10_000).catch(() => undefined);
+    // The master exits after its children: wait for it before removing the queue under it.
+    if (pid > 0) await waitFor(() => !alive(pid), 15_000).catch(() => undefined);
     await dir.cleanup();
   };
   try {
@@ -133,9 +135,17 @@ async function startPostfix(suiteMx: number): Promise<Postfix> {
   };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The greeting of the SMTP server on 127.0.0.1:`port`, or null when nothing answers. */
 async function smtpGreets(port: number): Promise<string | null> {
-  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.setTimeout(2000, () => (s.destroy(), resolve(null)));
