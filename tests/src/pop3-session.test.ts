@@ -178,7 +178,8 @@ describe('pop3d whole stack', () => {
     return out;
   };
 
-  it.skipIf(!canRunDovecot)('UIDL, LIST and RETR give what Dovecot gives for the same Maildir', async () => {
+  // In CI this must run (scripts/test.sh installs Dovecot), so it fails there instead of skipping.
+  it.skipIf(!canRunDovecot && !process.env.CI)('UIDL, LIST and RETR give what Dovecot gives for the same Maildir', async () => {
     stack = await startPop3Stack();
     const a = await Raw.open(stack.port);
     await a.login();

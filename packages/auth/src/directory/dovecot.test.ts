@@ -21,7 +21,8 @@ async function available(): Promise<boolean> {
   }
 }
 
-const hasDovecot = await available();
+// Outside CI a machine without Dovecot (or not root) skips this; in CI it must run, so it fails instead.
+const hasDovecot = (await available()) || Boolean(process.env.CI);
 
 describe.skipIf(!hasDovecot)('Dovecot reads the user file', () => {
   let tmp: TempDir;
