@@ -42,7 +42,7 @@ export async function start(config: Config, log: Logger): Promise<Pop3Daemon> {
   };
 }
 
-export { Pop3Server, clientAddress, isLoopback, type ListenerSpec, type ServerOptions } from './server.js';
+export { Pop3Server, clientAddress, type ListenerSpec, type ServerOptions } from './server.js';
 export { Pop3Session, type SessionOptions } from './session.js';
 export { DEFAULT_SETTINGS, settingsFromConfig, type Pop3Settings } from './settings.js';
 export type { AccountLookup, InboxOpener, MailboxLock, MailboxLocks, Pop3Authenticator, Pop3Deps, TlsUpgrader } from './ports.js';

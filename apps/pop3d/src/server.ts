@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '@mail/log';
+import { ConnectionLimiter, isLoopback, normalizeIp } from '@mail/net';
 import type { TlsProvider } from '@mail/tls';
 import type { ConnectionInfo } from './context.js';
 import type { Pop3Deps } from './ports.js';
@@ -34,28 +35,27 @@ export interface ServerOptions {
 
 /** The client address with IPv4-mapped IPv6 written as IPv4. */
 export function clientAddress(socket: Socket): string {
-  const ip = socket.remoteAddress ?? '';
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
-export function isLoopback(ip: string): boolean {
-  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
+  return normalizeIp(socket.remoteAddress ?? '');
 }
 
 interface Listening {
+  /** Identifies the listener to the connection limiter. */
+  id: number;
   spec: ListenerSpec;
   server: Server;
-  connections: number;
 }
 
 export class Pop3Server {
   private readonly listening: Listening[] = [];
-  private readonly perIp = new Map<string, number>();
+  private readonly limiter: ConnectionLimiter;
+  private nextListenerId = 0;
   private readonly sessions = new Set<{ session: Pop3Session; done: Promise<void> }>();
   private readonly sockets = new Set<Socket>();
   private stopped = false;
 
-  constructor(private readonly options: ServerOptions) {}
+  constructor(private readonly options: ServerOptions) {
+    this.limiter = new ConnectionLimiter(options.maxConnections, options.maxPerIp);
+  }
 
   /** Binds every listener; rejects (after closing those already bound) when one cannot be bound. */
   async listen(specs: readonly ListenerSpec[]): Promise<void> {
@@ -77,7 +77,7 @@ export class Pop3Server {
   }
 
   private async bind(spec: ListenerSpec): Promise<void> {
-    const entry: Listening = { spec, server: undefined as unknown as Server, connections: 0 };
+    const entry: Listening = { id: this.nextListenerId++, spec, server: undefined as unknown as Server };
     let server: Server;
     if (spec.tls === 'implicit') {
       if (!this.options.tls) throw new Error(`listener ${spec.host}:${spec.port} needs TLS but no certificate is configured`);
@@ -106,24 +106,20 @@ export class Pop3Server {
   /** Counts a new TCP connection; refuses it over the limits (with -ERR where the connection is plaintext). */
   private admit(socket: Socket, entry: Listening, plaintext: boolean): boolean {
     const ip = clientAddress(socket);
-    const perIp = this.perIp.get(ip) ?? 0;
-    const refuse = this.stopped ? 'shutting down' : entry.connections >= this.options.maxConnections ? 'too many connections' : perIp >= this.options.maxPerIp ? 'too many connections from this address' : null;
     socket.on('error', () => undefined);
-    if (refuse) {
+    // Counted by the exact client address (maxPerIp), not by clientKey()'s IPv6 /64 as smtpd and imapd count.
+    const slot = this.stopped ? { refused: 'stopped' as const } : this.limiter.acquire(entry.id, ip);
+    if ('refused' in slot) {
+      const refuse = { stopped: 'shutting down', listener: 'too many connections', client: 'too many connections from this address' }[slot.refused];
       this.options.log.warn({ ip, reason: refuse, port: entry.spec.port }, 'connection refused');
       if (plaintext) socket.end(formatReply({ kind: 'err', code: RespCode.SysTemp, text: `${refuse[0]?.toUpperCase()}${refuse.slice(1)}; try again later.` }));
       else socket.destroy();
       return false;
     }
-    entry.connections++;
-    this.perIp.set(ip, perIp + 1);
     this.sockets.add(socket);
     socket.once('close', () => {
-      entry.connections--;
+      slot.release();
       this.sockets.delete(socket);
-      const n = (this.perIp.get(ip) ?? 1) - 1;
-      if (n <= 0) this.perIp.delete(ip);
-      else this.perIp.set(ip, n);
     });
     return true;
   }

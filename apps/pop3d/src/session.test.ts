@@ -192,6 +192,15 @@ describe('limits', () => {
     await second.closedByServer();
   });
 
+  it('gives a connection slot back when the client goes', async () => {
+    const harness = (h = await startHarness({ maxPerIp: 1, maxConnections: 1 }));
+    const first = await harness.client();
+    expect((await first.quit()).ok).toBe(true);
+    await expect.poll(() => harness.server.connectionCount).toBe(0);
+    const next = await harness.client();
+    expect((await next.command('CAPA', true)).ok).toBe(true);
+  });
+
   it('stops reading commands while a client does not read the replies', async () => {
     h = await startHarness({ messages: Array.from({ length: 3000 }, (_, i) => `Subject: ${i}\r\n\r\nx\r\n`) });
     const c = await h.client();
