@@ -1,12 +1,15 @@
 // LIST for a Maildir++ account: folders on disk, implied parents (\Noselect), children, subscriptions and special use.
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FolderInfo, ListOptions, SpecialUse } from './api.js';
 import { isErrno } from './errors.js';
 import { folderNameFromDir, parentNames, type HierarchySeparator } from './folder-names.js';
 import { compilePattern, joinReference } from './pattern.js';
 
-/** Names of all folders under `root` (INBOX included), from the Maildir++ directories Dovecot would list. */
+/**
+ * Names of all folders under `root` (INBOX included), from the Maildir++ directories Dovecot would
+ * list. Symbolic links are not followed: a folder is a real directory inside the account's tree.
+ */
 export async function existingFolders(root: string, separator: HierarchySeparator): Promise<Map<string, string>> {
   const out = new Map<string, string>([['INBOX', '']]);
   let entries;
@@ -19,9 +22,9 @@ export async function existingFolders(root: string, separator: HierarchySeparato
   for (const entry of entries) {
     if (!entry.name.startsWith('.')) continue;
     let isDir = entry.isDirectory();
-    if (!isDir && (entry.isSymbolicLink() || entry.isFile() === false)) {
-      isDir = await stat(join(root, entry.name)).then((s) => s.isDirectory(), () => false);
-    }
+    const unknownType = !isDir && !entry.isFile() && !entry.isSymbolicLink() && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice();
+    // Some file systems do not report entry types: ask lstat() then.
+    if (unknownType) isDir = await lstat(join(root, entry.name)).then((s) => s.isDirectory(), () => false);
     if (!isDir) continue;
     const name = folderNameFromDir(entry.name, separator);
     if (name !== null) out.set(name, entry.name);

@@ -1,7 +1,7 @@
 // Small file-system helpers with the durability rules Maildir needs: fsync of files and directories, atomic replace.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, lstat, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isErrno } from './errors.js';
 
@@ -56,6 +56,16 @@ export async function appendDurably(path: string, content: string, sync: boolean
 export async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
   try {
     return await stat(path);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
+    throw err;
+  }
+}
+
+/** lstat() (links are not followed) that returns null for a missing file. */
+export async function lstatOrNull(path: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {
+  try {
+    return await lstat(path);
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
     throw err;

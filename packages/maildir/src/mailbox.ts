@@ -7,7 +7,7 @@ import { MaildirFolder } from './folder.js';
 import { existingFolders, hasChildren, listFolders } from './folder-list.js';
 import { folderDirName, normalizeFolderName, type HierarchySeparator } from './folder-names.js';
 import { deleteFolderDir, renameFolderDirs, renameInbox } from './folder-ops.js';
-import { fsyncDir, statOrNull } from './fsutil.js';
+import { fsyncDir, lstatOrNull } from './fsutil.js';
 import type { FolderRef, StoreServices } from './internal.js';
 import type { QuotaUsage } from './quota.js';
 import { SubscriptionFile } from './subscriptions.js';
@@ -53,7 +53,8 @@ export class MaildirMailbox implements Mailbox {
       await ensureMaildir(this.root);
       return ref;
     }
-    const st = await statOrNull(ref.path);
+    // lstat: a symbolic link is not a folder (it could lead out of the account's tree)
+    const st = await lstatOrNull(ref.path);
     if (!st?.isDirectory()) {
       const names = (await existingFolders(this.root, this.separator)).keys();
       if (hasChildren(canonical, names, this.separator)) throw new MailboxNoSelectError(canonical, action);
@@ -124,7 +125,7 @@ export class MaildirMailbox implements Mailbox {
     // Dovecot refuses this too: it confuses clients and serves no purpose.
     if (target.startsWith(source + this.separator)) throw new MailboxOperationError(source, 'cannot rename a mailbox under its own child');
     const targetRef = this.ref(target);
-    if (await statOrNull(targetRef.path)) throw new MailboxExistsError(target);
+    if (await lstatOrNull(targetRef.path)) throw new MailboxExistsError(target);
     let renamed: Array<[string, string]>;
     if (source === 'INBOX') {
       await this.createFolder(target);

@@ -1,9 +1,10 @@
 // Behaviour only the Maildir store has: state on disk across processes, changes made by other programs, the scan cache, crash windows.
-import { readdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dedupeHash } from '../src/dedupe.js';
+import { MailboxNotFoundError } from '../src/errors.js';
 import { MaildirStore } from '../src/store.js';
 
 const BOB = 'bob@example.test';
@@ -127,6 +128,17 @@ describe('MaildirStore on disk', () => {
     await writeFile(join(root, 'mailsuite-dedupe'), `P ${dedupeHash('job-2:bob')} - ${existing} ${Math.floor(Date.now() / 1000)}\n`, { flag: 'a' });
     expect(await store.deliver(BOB, 'INBOX', 'a', { dedupeKey: 'job-2:bob' })).toEqual({ status: 'duplicate', folder: 'INBOX', uid: 1 });
     expect((await (await mb.folder('INBOX')).status()).exists).toBe(1);
+    await store.close();
+  });
+
+  it('does not follow symbolic links out of the account tree', async () => {
+    const store = open();
+    const mb = await store.openMailbox(BOB);
+    const outside = join(dir.path, 'outside');
+    for (const d of ['cur', 'new', 'tmp']) await mkdir(join(outside, d), { recursive: true });
+    await symlink(outside, join(root, '.Linked'));
+    expect((await mb.listFolders('', '*')).map((f) => f.name)).toEqual(['INBOX']);
+    await expect(mb.folder('Linked')).rejects.toThrow(MailboxNotFoundError);
     await store.close();
   });
 
