@@ -1,4 +1,5 @@
 // One Maildir folder as a MailFolder: snapshot with \Recent, status, read, flags and expunge (copy, move and append live in folder-transfer.ts).
+import { constants } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -97,7 +98,8 @@ export class MaildirFolder implements MailFolder {
       if (!rec) break;
       let handle;
       try {
-        handle = await open(join(this.ref.path, rec.dir, rec.filename), 'r');
+        // O_NOFOLLOW: a symbolic link planted in cur/ cannot make us serve a file from elsewhere.
+        handle = await open(join(this.ref.path, rec.dir, rec.filename), constants.O_RDONLY | constants.O_NOFOLLOW);
       } catch (err) {
         if (isErrno(err, 'ENOENT')) continue; // renamed by a flag change or moved to cur/: look again
         throw err;

@@ -1,4 +1,5 @@
 // Writing a message (buffer, string or stream) to a new file while counting its size and its size with CRLF line endings.
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { MessageSource } from './api.js';
 import { isErrno } from './errors.js';
@@ -70,9 +71,9 @@ export async function writeMessageFile(path: string, source: MessageSource, opti
 export async function countSizes(path: string): Promise<WrittenMessage | null> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
+    if (isErrno(err, 'ENOENT', 'ELOOP')) return null;
     throw err;
   }
   try {

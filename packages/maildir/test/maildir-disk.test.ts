@@ -139,6 +139,12 @@ describe('MaildirStore on disk', () => {
     await symlink(outside, join(root, '.Linked'));
     expect((await mb.listFolders('', '*')).map((f) => f.name)).toEqual(['INBOX']);
     await expect(mb.folder('Linked')).rejects.toThrow(MailboxNotFoundError);
+    await writeFile(join(outside, 'secret'), 'not mail');
+    await symlink(join(outside, 'secret'), join(root, 'cur', '1700000000.M1P1.x,S=8,W=8:2,'));
+    const inbox = await mb.folder('INBOX');
+    const snap = await inbox.snapshot();
+    expect(snap.messages.map((m) => m.uid)).toEqual([1]);
+    await expect(inbox.read(1)).rejects.toThrow(/ELOOP/);
     await store.close();
   });
 
