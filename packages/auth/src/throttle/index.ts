@@ -13,4 +13,4 @@ export {
   type ThrottleCheck,
   type ThrottleSettings,
 } from './throttle.js';
-export { clientKey } from './client-key.js';
+export { clientKey } from '@mail/net';

@@ -1,8 +1,8 @@
 // Failed-login throttling shared by every daemon through Redis: failures per client address and per login name
 // in a sliding window, a doubling delay before failed answers, and a temporary lockout after too many failures.
 import { createHash, randomBytes } from 'node:crypto';
+import { clientKey } from '@mail/net';
 import { Cluster, type Redis } from 'ioredis';
-import { clientKey } from './client-key.js';
 
 export interface ThrottleSettings {
   /** Sliding window over which failures count, ms. */
