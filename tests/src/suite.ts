@@ -27,6 +27,8 @@ export interface SuiteOptions {
   dnsServers?: string[];
   /** queueRunner.transport. */
   transport?: Record<string, string>;
+  /** Client networks trusted to relay without AUTH (default none). */
+  mynetworks?: string[];
 }
 
 export interface Suite {
@@ -80,7 +82,7 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
   const submission = await freePort();
   const config = parseConfig({
     hostname: `mx.${domain}`,
-    mynetworks: [],
+    mynetworks: options.mynetworks ?? [],
     redis: { url: redis.url, prefix: redis.prefix },
     paths,
     tls: { selfSigned: true, reloadInterval: 0 },
