@@ -121,9 +121,13 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
       await ctx.progress.record(progress, { targets: { [`${i}/*`]: record } });
     }
     const delivery: LocalDelivery = { ctx, data, open, head, facts, verdict, arrival, expanded: plan.expanded };
+    const todo = plan.targets.filter((t) => !progress.target(t.id));
+    // Without remote targets, the last outcome of a recipient whose targets all finished also marks the recipient
+    // done, in the same command (one Redis write less per message; forwards must be queued before that mark).
+    const local = !todo.some((t) => t.kind === 'remote');
     let complete = true;
-    for (const target of plan.targets) {
-      if (progress.target(target.id)) continue;
+    let marked = false;
+    for (const [k, target] of todo.entries()) {
       if (target.kind === 'remote') {
         remote.push(target);
         continue;
@@ -133,10 +137,11 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
         temporary.push({ target, failure: outcome });
         complete = false;
       } else {
-        await record(ctx, progress, target.id, outcome);
+        marked = local && complete && k === todo.length - 1;
+        await record(ctx, progress, target.id, outcome, marked ? [i] : []);
       }
     }
-    if (complete) finished.push(i);
+    if (complete && !marked) finished.push(i);
   }
 
   await forwardTargets(ctx, job, progress, remote);
