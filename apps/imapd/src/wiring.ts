@@ -1,64 +1,14 @@
 // The concrete collaborators imapd runs with: the account directory and Authenticator with the Redis login
 // throttle (@mail/auth), Maildir storage whose change records cross processes over Redis pub/sub
 // (@mail/maildir), and certificates (@mail/tls).
-import { resolve } from 'node:path';
 import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig, type Account } from '@mail/auth';
-import { createRedisNotifier, MaildirStore, type ChangeNotifier, type Mailbox } from '@mail/maildir';
+import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig } from '@mail/auth';
+import { AccountStores, createRedisNotifier, MaildirStore } from '@mail/maildir';
 import { closeRedis, createRedis, type RedisClient } from '@mail/queue';
 import { createTlsProvider, type TlsProvider } from '@mail/tls';
 import { Redis } from 'ioredis';
 import type { ImapdDeps, MailboxProvider } from './context.js';
-
-const MAX_EXTRA_STORES = 256;
-
-/** Folders of an account at the path the directory gives (its own entry, else paths.mailboxes). */
-export class MaildirMailboxes implements MailboxProvider {
-  private readonly extra = new Map<string, MaildirStore>();
-
-  constructor(
-    private readonly store: MaildirStore,
-    private readonly notifier: ChangeNotifier | undefined,
-  ) {}
-
-  private storeFor(account: Account): MaildirStore {
-    const own = resolve(account.mailbox);
-    let templated: string | undefined;
-    try {
-      templated = this.store.rootOf(account.address);
-    } catch {
-      templated = undefined;
-    }
-    if (templated === own) return this.store;
-    let store = this.extra.get(own);
-    if (store) this.extra.delete(own);
-    else {
-      store = new MaildirStore({ location: own.replace(/%/g, '%%'), separator: this.store.separator, ...(this.notifier ? { notifier: this.notifier } : {}) });
-      if (this.extra.size >= MAX_EXTRA_STORES) {
-        const [oldest, old] = this.extra.entries().next().value as [string, MaildirStore];
-        this.extra.delete(oldest);
-        void old.close();
-      }
-    }
-    this.extra.set(own, store);
-    return store;
-  }
-
-  open(account: Account): Promise<Mailbox> {
-    return this.storeFor(account).openMailbox(account.address);
-  }
-
-  subscribe(account: string, listener: Parameters<MaildirStore['subscribe']>[1]): () => void {
-    return this.store.subscribe(account, listener);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.extra.values()].map((s) => s.close()));
-    this.extra.clear();
-    await this.store.close();
-  }
-}
 
 export interface Wiring {
   deps: ImapdDeps;
@@ -73,11 +23,16 @@ export async function wire(config: Config, log: Logger): Promise<Wiring> {
   const authenticator = new Authenticator({ directory, ...(throttle ? { throttle } : {}), log: log.child({ part: 'auth' }) });
   const notifier = redis instanceof Redis ? createRedisNotifier(redis) : undefined;
   const store = new MaildirStore({ location: config.paths.mailboxes, separator: config.imapd.hierarchySeparator, ...(notifier ? { notifier } : {}) });
-  const mailboxes = new MaildirMailboxes(store, notifier);
+  // Folders of an account at the path the directory gives (its own entry, else paths.mailboxes).
+  const stores = new AccountStores(store, notifier);
+  const mailboxes: MailboxProvider = {
+    open: (account) => stores.openMailbox(account),
+    subscribe: (account, listener) => stores.subscribe(account, listener),
+  };
   let tls: TlsProvider | undefined;
   const close = async (): Promise<void> => {
     tls?.close();
-    await mailboxes.close();
+    await stores.close();
     await notifier?.close();
     await closeRedis(redis);
   };

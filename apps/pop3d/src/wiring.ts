@@ -1,63 +1,31 @@
 // The concrete collaborators pop3d runs with: the account directory and Authenticator with the Redis login
 // throttle (@mail/auth), Maildir storage with change records published over Redis (@mail/maildir), the Redis
 // session lock, and certificates (@mail/tls).
-import { resolve } from 'node:path';
 import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
 import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig, saslCapabilities, type Account, type Directory } from '@mail/auth';
-import { createRedisNotifier, MaildirStore, type ChangeNotifier, type MailFolder } from '@mail/maildir';
+import { AccountStores, createRedisNotifier, MaildirStore, type ChangeNotifier, type MailFolder } from '@mail/maildir';
 import { closeRedis, createRedis, keyPrefix, waitReady, type RedisClient } from '@mail/queue';
 import { createTlsProvider, type TlsProvider } from '@mail/tls';
 import { Redis } from 'ioredis';
 import { RedisMailboxLocks } from './lock.js';
 import type { InboxOpener, Pop3Deps } from './ports.js';
 
-/** Accounts whose own mailbox path differs from the template get a store of their own; this many are kept open. */
-const MAX_EXTRA_STORES = 256;
-
 /** The INBOX of an account at the path the directory gives (the account's own entry, else paths.mailboxes). */
 export class MaildirInboxes implements InboxOpener {
-  private readonly extra = new Map<string, MaildirStore>();
+  private readonly stores: AccountStores;
 
-  constructor(
-    private readonly store: MaildirStore,
-    private readonly notifier: ChangeNotifier | undefined,
-  ) {}
-
-  private storeFor(account: Account): MaildirStore {
-    const own = resolve(account.mailbox);
-    let templated: string | undefined;
-    try {
-      templated = this.store.rootOf(account.address);
-    } catch {
-      templated = undefined;
-    }
-    if (templated === own) return this.store;
-    let store = this.extra.get(own);
-    if (store) {
-      this.extra.delete(own);
-    } else {
-      // A location without %-variables names the one Maildir of this account.
-      store = new MaildirStore({ location: own.replace(/%/g, '%%'), ...(this.notifier ? { notifier: this.notifier } : {}) });
-      if (this.extra.size >= MAX_EXTRA_STORES) {
-        const [oldest, old] = this.extra.entries().next().value as [string, MaildirStore];
-        this.extra.delete(oldest);
-        void old.close();
-      }
-    }
-    this.extra.set(own, store);
-    return store;
+  constructor(store: MaildirStore, notifier: ChangeNotifier | undefined) {
+    this.stores = new AccountStores(store, notifier);
   }
 
   async open(account: Account): Promise<MailFolder> {
-    const mailbox = await this.storeFor(account).openMailbox(account.address);
+    const mailbox = await this.stores.openMailbox(account);
     return mailbox.folder('INBOX');
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.extra.values()].map((s) => s.close()));
-    this.extra.clear();
-    await this.store.close();
+  close(): Promise<void> {
+    return this.stores.close();
   }
 }
 

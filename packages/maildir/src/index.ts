@@ -29,6 +29,7 @@ export type {
 export { SPECIAL_USES } from './api.js';
 export * from './errors.js';
 export { MaildirStore, type MaildirStoreOptions } from './store.js';
+export { AccountStores, MAX_EXTRA_STORES, type AccountLocation } from './account-stores.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { DEFAULT_SPECIAL_USE } from './special-use.js';
 export { createLocalNotifier, createRedisNotifier, isChangeRecord, type ChangeNotifier, type RedisNotifierOptions, type WatchOptions } from './notifier.js';
