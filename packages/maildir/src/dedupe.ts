@@ -1,8 +1,7 @@
 // mailsuite-dedupe: per-account record of delivered dedupe keys, so that a retried delivery job stores its message once.
 import { createHash } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { appendDurably, fsyncDir } from './fsutil.js';
+import { join } from 'node:path';
+import { appendDurably, atomicWriteFile } from './fsutil.js';
 import { LineFollower } from './line-file.js';
 import { acquireDotlock, type Dotlock } from './lock.js';
 
@@ -107,21 +106,7 @@ export class DedupeIndex {
       text += `P ${hash} ${e.folderDir || '-'} ${e.base} ${e.time}\n`;
       if (e.state === 'done') text += `D ${hash} ${e.time}\n`;
     }
-    const tmp = join(dirname(this.path), `${basename(this.path)}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await fsyncDir(dirname(this.path));
+    await atomicWriteFile(this.path, text);
     this.follower.forget();
     this.entries.clear();
     await this.refresh();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isErrno } from './errors.js';
 
 /** Flushes a directory's entries (after a create, link, rename or unlink in it). */
@@ -21,7 +21,8 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /** Writes `content` to a temporary file beside `path`, syncs it and renames it over `path`. */
 export async function atomicWriteFile(path: string, content: string | Uint8Array, options: { mode?: number; syncDir?: boolean } = {}): Promise<void> {
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  // Not dot-prefixed: in a Maildir++ root a name starting with '.' is where folders live.
+  const tmp = join(dirname(path), `${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', options.mode ?? 0o600);
   try {
     await handle.writeFile(content);

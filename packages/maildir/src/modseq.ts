@@ -1,7 +1,6 @@
 // mailsuite-modseq: a per-folder append-only log of CONDSTORE mod-sequences, internal dates and last seen flags.
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { appendDurably, fsyncDir } from './fsutil.js';
+import { join } from 'node:path';
+import { appendDurably, atomicWriteFile } from './fsutil.js';
 import { LineFollower } from './line-file.js';
 
 export const MODSEQ_NAME = 'mailsuite-modseq';
@@ -172,21 +171,7 @@ export class ModseqLog {
         text += formatModseqLine({ kind: 'set', uid, ...e });
       }
     }
-    const tmp = join(dirname(this.path), `${basename(this.path)}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await fsyncDir(dirname(this.path));
+    await atomicWriteFile(this.path, text);
     this.follower.forget();
     await this.refresh();
   }

@@ -1,9 +1,8 @@
 // dovecot-uidlist (version 3, reads Courier's version 1 too): the UID ↔ file name map with UIDVALIDITY, next UID and mailbox GUID.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CorruptFileError } from './errors.js';
-import { appendDurably, fsyncDir } from './fsutil.js';
+import { appendDurably, atomicWriteFile } from './fsutil.js';
 import { LineFollower } from './line-file.js';
 
 export const UIDLIST_NAME = 'dovecot-uidlist';
@@ -215,21 +214,7 @@ export class Uidlist {
     const extra = options.uidValidity !== undefined && options.uidValidity !== this.header?.uidValidity ? [] : (this.header?.extra ?? []);
     let text = formatUidlistHeader({ uidValidity, nextUid, guid, extra });
     for (const r of kept) text += formatUidlistRecord(r);
-    const tmp = join(dirname(this.path), `${basename(this.path)}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await fsyncDir(dirname(this.path));
+    await atomicWriteFile(this.path, text);
     this.clear();
     this.follower.forget();
     await this.refresh();
