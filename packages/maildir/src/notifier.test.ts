@@ -104,4 +104,25 @@ describe('Redis notifier', () => {
       clientB.disconnect();
     }
   });
+
+  it('subscribes while still connecting even when the publishing client refuses offline commands', async () => {
+    // A fail-fast producer connection (enableOfflineQueue off), as imapd's: its first subscription must not be lost.
+    const clientA = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const clientB = new Redis(redis.url);
+    const a = createRedisNotifier(clientA, { channelPrefix: `${redis.prefix}:maildir` });
+    const b = createRedisNotifier(clientB, { channelPrefix: `${redis.prefix}:maildir` });
+    try {
+      const seen: number[] = [];
+      a.subscribe('first@x.test', (c) => seen.push(c.uids[0] as number));
+      await a.ready();
+      await b.publish(change('first@x.test', 7));
+      await until(() => seen.length === 1);
+      expect(seen).toEqual([7]);
+    } finally {
+      await a.close();
+      await b.close();
+      clientA.disconnect();
+      clientB.disconnect();
+    }
+  });
 });

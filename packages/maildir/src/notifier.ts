@@ -133,7 +133,9 @@ export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions 
 
   const ensureSubscriber = (): Redis => {
     if (subscriber) return subscriber;
-    const sub = redis.duplicate();
+    // The publishing connection may refuse commands while it is not connected (enableOfflineQueue off, as for
+    // fail-fast producers); SUBSCRIBE must wait for the connection instead, or the first account's is lost.
+    const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     sub.on('error', () => undefined);
     sub.on('message', (channel: string, message: string) => {
       let parsed: unknown;
