@@ -1,6 +1,6 @@
 // Typed command outcomes of imapd: handlers throw ImapNo / ImapBad; toCompletion() is the one place that maps
 // them, the storage's typed errors and the parser's errors to a tagged reply.
-import { InvalidFlagError, KeywordLimitError, LockTimeoutError, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError, MessageNotFoundError, QuotaExceededError } from '@mail/maildir';
+import { InvalidFlagError, KeywordLimitError, LockTimeoutError, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError, MessageNotFoundError, QuotaExceededError, SpecialUseError } from '@mail/maildir';
 import { ImapParseError, MailboxNameError as ProtocolNameError } from './protocol/index.js';
 import type { ResponseCode, SimpleResponseCode } from './protocol/index.js';
 
@@ -51,6 +51,7 @@ export function toCompletion(err: unknown): Completion {
   if (err instanceof MailboxNoSelectError) return no('NONEXISTENT', 'Mailbox is not selectable');
   if (err instanceof MailboxOperationError) return no('CANNOT', 'Operation not permitted on this mailbox');
   if (err instanceof MailboxNameError || err instanceof ProtocolNameError) return no('CANNOT', 'Invalid mailbox name');
+  if (err instanceof SpecialUseError) return no('USEATTR', err.message);
   if (err instanceof InvalidFlagError) return { status: 'BAD', text: 'Invalid flag' };
   if (err instanceof KeywordLimitError) return no('LIMIT', 'Too many keywords in this mailbox');
   if (err instanceof QuotaExceededError) return no('OVERQUOTA', 'Quota exceeded');

@@ -108,6 +108,24 @@ describe('folders', () => {
     expect((await c.ok('NAMESPACE')).untagged).toEqual(['* NAMESPACE (("" "/")) NIL NIL']);
   });
 
+  it('CREATE-SPECIAL-USE gives a new folder its use, and refuses unsupported or taken uses with USEATTR', async () => {
+    h = await startHarness();
+    const c = await h.login();
+    expect((await c.ok('CAPABILITY')).untagged[0]).toContain(' CREATE-SPECIAL-USE');
+    await c.ok('CREATE "Sent Items" (USE (\\Sent))');
+    await c.ok('CREATE Drafts');
+    expect((await c.ok('LIST (SPECIAL-USE) "" *')).untagged).toEqual(['* LIST (\\HasNoChildren \\Drafts) "/" Drafts', '* LIST (\\HasNoChildren \\Sent) "/" "Sent Items"']);
+    expect((await c.ok('LIST "" "Sent Items" RETURN (SPECIAL-USE)')).untagged).toEqual(['* LIST (\\HasNoChildren \\Sent) "/" "Sent Items"']);
+    for (const [name, use] of [['Outbox', '\\Sent'], ['Mine', '\\Drafts'], ['Everything', '\\All'], ['Odd', '\\Important'], ['Two', '\\Junk \\Trash']]) {
+      const r = await c.cmd(`CREATE ${name} (USE (${use}))`);
+      expect(r.status, `${name} ${use}`).toBe('NO');
+      expect(r.text).toMatch(/^\[USEATTR\] /);
+    }
+    expect((await c.cmd('CREATE "Sent Items" (USE (\\Archive))')).text).toMatch(/^\[ALREADYEXISTS\]/);
+    expect((await c.ok('LIST "" *')).untagged).toEqual(['* LIST (\\HasNoChildren) "/" INBOX', '* LIST (\\HasNoChildren \\Drafts) "/" Drafts', '* LIST (\\HasNoChildren \\Sent) "/" "Sent Items"']);
+    expect(await (await h.store.openMailbox(USER)).specialUseFolder('\\Sent')).toBe('Sent Items');
+  });
+
   it('STATUS reports counts, size and limits', async () => {
     h = await startHarness();
     await h.store.deliver(USER, 'INBOX', msg('one'));

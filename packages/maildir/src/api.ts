@@ -153,6 +153,14 @@ export interface FolderInfo {
   selectable: boolean;
 }
 
+export interface CreateFolderOptions {
+  /**
+   * RFC 6154 CREATE-SPECIAL-USE: the special use the new folder is for (at most one, not \All or \Flagged, none
+   * that another existing folder has: SpecialUseError, and no folder is created).
+   */
+  specialUse?: readonly string[];
+}
+
 export interface ListOptions {
   /** LSUB / LIST (SUBSCRIBED): only subscribed names, even ones that no longer exist. */
   subscribedOnly?: boolean;
@@ -165,12 +173,12 @@ export interface Mailbox {
   listFolders(reference: string, pattern: string, options?: ListOptions): Promise<FolderInfo[]>;
   /** Opens a folder (INBOX in any case); MailboxNotFoundError or MailboxNoSelectError otherwise. */
   folder(name: string): Promise<MailFolder>;
-  createFolder(name: string): Promise<ChangeRecord>;
+  createFolder(name: string, options?: CreateFolderOptions): Promise<ChangeRecord>;
   deleteFolder(name: string): Promise<ChangeRecord>;
   renameFolder(from: string, to: string): Promise<ChangeRecord[]>;
   subscribe(name: string): Promise<void>;
   unsubscribe(name: string): Promise<void>;
-  /** The folder with this special use, created (and subscribed) on first use. */
+  /** The folder with this special use (one the account gave it, else the configured name), created (and subscribed) on first use. */
   specialUseFolder(use: SpecialUse): Promise<string>;
   quota(): Promise<QuotaUsage>;
 }

@@ -102,3 +102,10 @@ export class QuotaExceededError extends MaildirError {
 export function isErrno(err: unknown, ...codes: string[]): err is NodeJS.ErrnoException {
   return typeof err === 'object' && err !== null && codes.includes((err as NodeJS.ErrnoException).code ?? '');
 }
+
+/** A special use a new folder cannot have: unsupported, more than one, or already another folder's (IMAP: NO [USEATTR]). */
+export class SpecialUseError extends MaildirError {
+  constructor(readonly use: string, reason: string) {
+    super('SPECIAL_USE', `special use ${use}: ${reason}`);
+  }
+}

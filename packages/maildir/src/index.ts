@@ -6,6 +6,7 @@ export type {
   ChangeListener,
   ChangeRecord,
   CopyResult,
+  CreateFolderOptions,
   DeliverOptions,
   DeliverResult,
   ExpungeResult,
@@ -31,7 +32,7 @@ export * from './errors.js';
 export { MaildirStore, type MaildirStoreOptions } from './store.js';
 export { AccountStores, MAX_EXTRA_STORES, type AccountLocation } from './account-stores.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
-export { DEFAULT_SPECIAL_USE } from './special-use.js';
+export { DEFAULT_SPECIAL_USE, SPECIAL_USE_FILE } from './special-use.js';
 export { createLocalNotifier, createRedisNotifier, isChangeRecord, type ChangeNotifier, type RedisNotifierOptions, type WatchOptions } from './notifier.js';
 export { expandMailboxPath, parseAccount, type AccountParts } from './path-template.js';
 export { normalizeFolderName, folderDirName, folderNameFromDir, isInbox, type HierarchySeparator } from './folder-names.js';

@@ -1,7 +1,7 @@
 // One account's Maildir++ tree as a Mailbox: locate, list, create, delete, rename and subscribe folders.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChangeRecord, FolderInfo, ListOptions, Mailbox, MailFolder, SpecialUse } from './api.js';
+import type { ChangeRecord, CreateFolderOptions, FolderInfo, ListOptions, Mailbox, MailFolder, SpecialUse } from './api.js';
 import { isErrno, MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError } from './errors.js';
 import { MaildirFolder } from './folder.js';
 import { existingFolders, hasChildren, listFolders } from './folder-list.js';
@@ -10,6 +10,7 @@ import { deleteFolderDir, renameFolderDirs, renameInbox } from './folder-ops.js'
 import { fsyncDir, lstatOrNull } from './fsutil.js';
 import type { FolderRef, StoreServices } from './internal.js';
 import type { QuotaUsage } from './quota.js';
+import { checkNewSpecialUse, effectiveSpecialUse, SpecialUseFile, type SpecialUseAssignment } from './special-use.js';
 import { SubscriptionFile } from './subscriptions.js';
 
 /** Dovecot's marker file in every Maildir++ folder. */
@@ -26,6 +27,7 @@ export async function ensureMaildir(dir: string): Promise<void> {
 export class MaildirMailbox implements Mailbox {
   readonly separator: HierarchySeparator;
   private readonly subscriptions: SubscriptionFile;
+  private readonly specialUses: SpecialUseFile;
 
   constructor(
     readonly account: string,
@@ -35,6 +37,7 @@ export class MaildirMailbox implements Mailbox {
   ) {
     this.separator = services.separator;
     this.subscriptions = new SubscriptionFile(root, this.separator);
+    this.specialUses = new SpecialUseFile(root, this.separator);
   }
 
   private ref(name: string): FolderRef {
@@ -68,14 +71,16 @@ export class MaildirMailbox implements Mailbox {
     return new MaildirFolder(await this.locate(name), this.services);
   }
 
-  private specialUseByName(): Map<string, SpecialUse> {
-    const out = new Map<string, SpecialUse>();
-    for (const [use, name] of this.specialUse) out.set(name, use);
-    return out;
+  private async specialUseByName(existing: ReadonlySet<string>, assigned?: readonly SpecialUseAssignment[]): Promise<Map<string, SpecialUse>> {
+    return effectiveSpecialUse(this.specialUse, assigned ?? (await this.specialUses.list()), (name) => existing.has(name));
+  }
+
+  private async existingNames(): Promise<Set<string>> {
+    return new Set((await existingFolders(this.root, this.separator)).keys());
   }
 
   async listFolders(reference: string, pattern: string, options: ListOptions = {}): Promise<FolderInfo[]> {
-    const existing = new Set((await existingFolders(this.root, this.separator)).keys());
+    const existing = await this.existingNames();
     const subscribed = new Set<string>();
     for (const name of await this.subscriptions.list()) {
       try {
@@ -84,15 +89,34 @@ export class MaildirMailbox implements Mailbox {
         // a name we cannot store is never listed
       }
     }
-    return listFolders({ existing, subscribed, specialUse: this.specialUseByName(), separator: this.separator }, reference, pattern, options);
+    return listFolders({ existing, subscribed, specialUse: await this.specialUseByName(existing), separator: this.separator }, reference, pattern, options);
   }
 
-  async createFolder(name: string): Promise<ChangeRecord> {
+  async createFolder(name: string, options: CreateFolderOptions = {}): Promise<ChangeRecord> {
     const trimmed = name.endsWith(this.separator) ? name.slice(0, -1) : name;
     const canonical = this.canonical(trimmed);
     if (canonical === 'INBOX') throw new MailboxExistsError('INBOX');
-    const ref = this.ref(canonical);
     await ensureMaildir(this.root);
+    if (!options.specialUse?.length) return this.makeFolder(canonical);
+    // The check, the folder and the assignment happen under the file's lock: two sessions cannot give one use twice.
+    let change: ChangeRecord | undefined;
+    await this.specialUses.update(async (current) => {
+      const existing = await this.existingNames();
+      const use = checkNewSpecialUse(options.specialUse ?? [], await this.specialUseByName(existing, current), (n) => existing.has(n)) as SpecialUse;
+      if (existing.has(canonical)) throw new MailboxExistsError(canonical);
+      change = await this.makeFolder(canonical, true);
+      return [...current.filter(([n]) => n !== canonical), [canonical, use]];
+    }).catch(async (err: unknown) => {
+      // The folder must not exist without its use (RFC 6154 §5.1): undo a creation whose assignment failed.
+      if (change) await rm(this.ref(canonical).path, { recursive: true, force: true });
+      throw err;
+    });
+    this.services.publish(change as ChangeRecord);
+    return change as ChangeRecord;
+  }
+
+  private async makeFolder(canonical: string, quiet = false): Promise<ChangeRecord> {
+    const ref = this.ref(canonical);
     try {
       await mkdir(ref.path, { mode: 0o700 });
     } catch (err) {
@@ -103,7 +127,7 @@ export class MaildirMailbox implements Mailbox {
     await writeFile(join(ref.path, MAILDIRFOLDER_NAME), '', { mode: 0o600 });
     await fsyncDir(this.root);
     const change: ChangeRecord = { account: this.account, folder: canonical, kind: 'create', uids: [], time: Date.now() };
-    this.services.publish(change);
+    if (!quiet) this.services.publish(change);
     return change;
   }
 
@@ -112,6 +136,7 @@ export class MaildirMailbox implements Mailbox {
     if (canonical === 'INBOX') throw new MailboxOperationError('INBOX', 'INBOX cannot be deleted');
     const ref = await this.locate(canonical, 'delete');
     await deleteFolderDir(ref, this.services);
+    await this.specialUses.forget([canonical]);
     const change: ChangeRecord = { account: this.account, folder: canonical, kind: 'delete', uids: [], time: Date.now() };
     this.services.publish(change);
     return change;
@@ -135,6 +160,7 @@ export class MaildirMailbox implements Mailbox {
       const folders = await existingFolders(this.root, this.separator);
       renamed = await renameFolderDirs(this.root, source, target, folders, this.separator, this.services);
       if (renamed.length === 0) throw new MailboxNotFoundError(source);
+      await this.specialUses.forget([], renamed);
     }
     const time = Date.now();
     const changes = renamed.map(([oldName, newName]): ChangeRecord => ({ account: this.account, folder: oldName, kind: 'rename', uids: [], newName, time }));
@@ -157,6 +183,8 @@ export class MaildirMailbox implements Mailbox {
   }
 
   async specialUseFolder(use: SpecialUse): Promise<string> {
+    const existing = await this.existingNames();
+    for (const [n, u] of await this.specialUseByName(existing)) if (u === use && existing.has(n)) return n;
     const name = this.specialUse.get(use);
     if (!name) throw new MailboxNameError(use, 'no folder is configured for this special use');
     try {

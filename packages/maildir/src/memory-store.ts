@@ -1,5 +1,5 @@
 // MemoryStore: the MailStore in memory, for tests of imapd, pop3d and the mda; it passes the same contract tests as MaildirStore.
-import type { ChangeListener, ChangeRecord, DeliverOptions, DeliverResult, FolderInfo, ListOptions, Mailbox, MailFolder, MailStore, MessageSource, SpecialUse } from './api.js';
+import type { ChangeListener, ChangeRecord, CreateFolderOptions, DeliverOptions, DeliverResult, FolderInfo, ListOptions, Mailbox, MailFolder, MailStore, MessageSource, SpecialUse } from './api.js';
 import { MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotFoundError, MailboxOperationError, QuotaExceededError } from './errors.js';
 import { hasChildren, listFolders } from './folder-list.js';
 import { normalizeFolderName, type HierarchySeparator } from './folder-names.js';
@@ -7,11 +7,13 @@ import { addMessage, collect, MemoryFolder, type MemFolderData } from './memory-
 import { createLocalNotifier, type ChangeNotifier } from './notifier.js';
 import { parseAccount } from './path-template.js';
 import { overQuota, type QuotaLimits, type QuotaUsage } from './quota.js';
-import { DEFAULT_SPECIAL_USE } from './special-use.js';
+import { checkNewSpecialUse, DEFAULT_SPECIAL_USE, effectiveSpecialUse, type SpecialUseAssignment } from './special-use.js';
 
 interface MemAccount {
   folders: Map<string, MemFolderData>;
   subscriptions: string[];
+  /** Special uses the account gave folders (CREATE-SPECIAL-USE). */
+  specialUses: SpecialUseAssignment[];
   dedupe: Map<string, { folder: string; uid: number }>;
 }
 
@@ -49,7 +51,7 @@ export class MemoryStore implements MailStore {
     const key = parseAccount(address).address;
     let acc = this.accounts.get(key);
     if (!acc) {
-      acc = { folders: new Map([['INBOX', newFolder()]]), subscriptions: [], dedupe: new Map() };
+      acc = { folders: new Map([['INBOX', newFolder()]]), subscriptions: [], specialUses: [], dedupe: new Map() };
       this.accounts.set(key, acc);
     }
     return acc;
@@ -177,19 +179,24 @@ class MemoryMailbox implements Mailbox {
     );
   }
 
+  private specialUseByName(): Map<string, SpecialUse> {
+    return effectiveSpecialUse(this.store.specialUse, this.acc.specialUses, (name) => this.acc.folders.has(name));
+  }
+
   async listFolders(reference: string, pattern: string, options: ListOptions = {}): Promise<FolderInfo[]> {
-    const specialUse = new Map<string, SpecialUse>();
-    for (const [use, name] of this.store.specialUse) specialUse.set(name, use);
+    const specialUse = this.specialUseByName();
     const subscribed = new Set<string>();
     for (const s of this.acc.subscriptions) subscribed.add(s);
     return listFolders({ existing: new Set(this.acc.folders.keys()), subscribed, specialUse, separator: this.separator }, reference, pattern, options);
   }
 
-  async createFolder(name: string): Promise<ChangeRecord> {
+  async createFolder(name: string, options: CreateFolderOptions = {}): Promise<ChangeRecord> {
     const trimmed = name.endsWith(this.separator) ? name.slice(0, -1) : name;
     const canonical = this.canonical(trimmed);
+    const use = checkNewSpecialUse(options.specialUse ?? [], this.specialUseByName(), (n) => this.acc.folders.has(n));
     if (this.acc.folders.has(canonical)) throw new MailboxExistsError(canonical);
     this.acc.folders.set(canonical, newFolder());
+    if (use) this.acc.specialUses = [...this.acc.specialUses.filter(([n]) => n !== canonical), [canonical, use]];
     return this.publish({ folder: canonical, kind: 'create', uids: [] });
   }
 
@@ -198,6 +205,7 @@ class MemoryMailbox implements Mailbox {
     if (canonical === 'INBOX') throw new MailboxOperationError('INBOX', 'INBOX cannot be deleted');
     this.locate(canonical, 'delete');
     this.acc.folders.delete(canonical);
+    this.acc.specialUses = this.acc.specialUses.filter(([n]) => n !== canonical);
     return this.publish({ folder: canonical, kind: 'delete', uids: [] });
   }
 
@@ -233,6 +241,7 @@ class MemoryMailbox implements Mailbox {
       const data = folders.get(oldName) as MemFolderData;
       folders.delete(oldName);
       folders.set(newName, data);
+      this.acc.specialUses = this.acc.specialUses.map(([n, u]): SpecialUseAssignment => [n === oldName ? newName : n, u]);
       changes.push(this.publish({ folder: oldName, kind: 'rename', uids: [], newName }));
     }
     return changes;
@@ -254,6 +263,7 @@ class MemoryMailbox implements Mailbox {
   }
 
   async specialUseFolder(use: SpecialUse): Promise<string> {
+    for (const [n, u] of this.specialUseByName()) if (u === use && this.acc.folders.has(n)) return n;
     const name = this.store.specialUse.get(use);
     if (!name) throw new MailboxNameError(use, 'no folder is configured for this special use');
     if (!this.acc.folders.has(name)) {

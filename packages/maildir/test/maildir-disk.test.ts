@@ -34,6 +34,17 @@ describe('MaildirStore on disk', () => {
     await store.close();
   });
 
+  it('keeps the special use given to a new folder in mailsuite-specialuse, for a new process', async () => {
+    const store = open();
+    const mb = await store.openMailbox(BOB);
+    await mb.createFolder('Archiv/Gelöscht', { specialUse: ['\\Trash'] });
+    expect(await readFile(join(root, 'mailsuite-specialuse'), 'utf8')).toBe('\\Trash\tArchiv\tGel&APY-scht\n');
+    await store.close();
+    const again = open();
+    expect(await (await again.openMailbox(BOB)).specialUseFolder('\\Trash')).toBe('Archiv/Gelöscht');
+    await again.close();
+  });
+
   it('keeps UIDs, flags, internal dates and mod-sequences for a new process', async () => {
     const first = open();
     await first.deliver(BOB, 'INBOX', 'a');

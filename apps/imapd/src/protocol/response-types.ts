@@ -32,7 +32,9 @@ export type SimpleResponseCode =
   | 'TRYCREATE'
   | 'UIDNOTSTICKY'
   | 'UNAVAILABLE'
-  | 'UNKNOWN-CTE';
+  | 'UNKNOWN-CTE'
+  /** RFC 6154: the special use of a CREATE cannot be given. */
+  | 'USEATTR';
 
 export type ResponseCode =
   | { code: SimpleResponseCode }
