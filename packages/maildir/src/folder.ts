@@ -94,7 +94,10 @@ export class MaildirFolder implements MailFolder {
 
   async read(uid: number, range: ReadRange = {}): Promise<ReadResult> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const rec = await this.exclusive(async () => this.index.get(uid), { rescan: attempt > 0 });
+      // A message's octets never change under its UID: a known file is read without a sync first (a stale name
+      // fails with ENOENT and the second attempt rescans).
+      const known = attempt === 0 ? this.index.get(uid) : undefined;
+      const rec = known ?? (await this.exclusive(async () => this.index.get(uid), { rescan: attempt > 0 }));
       if (!rec) break;
       let handle;
       try {

@@ -1,7 +1,9 @@
 // Parsed MIME structures of messages, kept in a process-wide LRU keyed by account, folder, UIDVALIDITY and UID
-// (a message's octets never change under one UID), with the ENVELOPE/BODY/BODYSTRUCTURE renderings.
+// (a message's octets never change under one UID), with the ENVELOPE/BODY/BODYSTRUCTURE renderings; and, in a
+// second LRU bounded in octets, the top-level header blocks (HEADER.FIELDS fetches and header SEARCH keys need
+// no more, and no parse of the whole message).
 import type { MailFolder } from '@mail/maildir';
-import { bodyStructure, envelope, parseStructure, toImapBuffer, type MessageStructure } from '@mail/mime';
+import { bodyStructure, envelope, headerEnd, parseHeader, parseStructure, parseStructureSync, toImapBuffer, type HeaderField, type MessageStructure } from '@mail/mime';
 
 export interface CachedMessage {
   structure: MessageStructure;
@@ -12,34 +14,99 @@ export interface CachedMessage {
 
 const MAX_ENTRIES = 2000;
 
+/** Octets of header blocks kept (about 16,000 headers of 1 KiB). */
+const HEADER_BYTES = 16 * 1024 * 1024;
+/** How much of a message is read at first to find the end of its header. */
+const HEADER_PROBE = 16 * 1024;
+
+/** An LRU bounded by the summed weight of its entries (1 each by default). */
 class Lru<V> {
-  private readonly map = new Map<string, V>();
+  private readonly map = new Map<string, { value: V; weight: number }>();
+  private total = 0;
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
+    const e = this.map.get(key);
+    if (e !== undefined) {
       this.map.delete(key);
-      this.map.set(key, v);
+      this.map.set(key, e);
     }
-    return v;
+    return e?.value;
   }
-  set(key: string, value: V): void {
+  set(key: string, value: V, weight = 1): void {
+    this.delete(key);
+    this.map.set(key, { value, weight });
+    this.total += weight;
+    while (this.total > this.max && this.map.size > 1) this.delete(this.map.keys().next().value as string);
+  }
+  private delete(key: string): void {
+    const e = this.map.get(key);
+    if (!e) return;
     this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    this.total -= e.weight;
   }
 }
 
 const cache = new Lru<CachedMessage>(MAX_ENTRIES);
+const headers = new Lru<CachedHeader>(HEADER_BYTES);
+
+const keyOf = (folder: MailFolder, uidValidity: number, uid: number): string => `${folder.account}\0${folder.name}\0${uidValidity}\0${uid}`;
 
 export async function messageStructure(folder: MailFolder, uidValidity: number, uid: number): Promise<CachedMessage> {
-  const key = `${folder.account}\0${folder.name}\0${uidValidity}\0${uid}`;
+  const key = keyOf(folder, uidValidity, uid);
   const hit = cache.get(key);
   if (hit) return hit;
   const { stream } = await folder.read(uid);
   const entry: CachedMessage = { structure: await parseStructure(stream) };
   cache.set(key, entry);
   return entry;
+}
+
+/** The top-level header block of a message (up to and with the empty line), as stored. */
+export interface CachedHeader {
+  raw: Buffer;
+  fields?: HeaderField[];
+}
+
+async function readAll(folder: MailFolder, uid: number, end?: number): Promise<Buffer> {
+  const { stream } = await folder.read(uid, end === undefined ? {} : { start: 0, end });
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/**
+ * The header block as the structure parser delimits it (root part's header, octets 0 to bodyStart). The first
+ * HEADER_PROBE octets usually hold it: then the end the parser finds in them is taken (it reads line by line, so
+ * the end of a header does not depend on what follows); otherwise the structure of the whole message decides.
+ */
+async function loadHeader(folder: MailFolder, uidValidity: number, uid: number): Promise<Buffer> {
+  const known = cache.get(keyOf(folder, uidValidity, uid));
+  if (!known) {
+    const probe = await readAll(folder, uid, HEADER_PROBE);
+    const { end, bodyStart } = headerEnd(probe.toString('latin1'));
+    if (end < bodyStart || probe.length < HEADER_PROBE) {
+      const head = probe.subarray(0, bodyStart);
+      if (parseStructureSync(head).root.bodyStart === bodyStart) return Buffer.from(head);
+    }
+  }
+  const m = known ?? (await messageStructure(folder, uidValidity, uid));
+  const root = m.structure.root;
+  if (root.bodyStart <= root.headerStart) return Buffer.alloc(0);
+  return readAll(folder, uid, root.bodyStart);
+}
+
+export async function messageHeader(folder: MailFolder, uidValidity: number, uid: number): Promise<CachedHeader> {
+  const key = keyOf(folder, uidValidity, uid);
+  const hit = headers.get(key);
+  if (hit) return hit;
+  const entry: CachedHeader = { raw: await loadHeader(folder, uidValidity, uid) };
+  headers.set(key, entry, 3 * entry.raw.length + 256); // the parsed fields too
+  return entry;
+}
+
+/** The parsed fields of the header block. */
+export function headerFields(h: CachedHeader): HeaderField[] {
+  return (h.fields ??= parseHeader(h.raw));
 }
 
 export function envelopeWire(m: CachedMessage): Buffer {

@@ -6,44 +6,43 @@ import type { MailFolder } from '@mail/maildir';
 import { decodeBody, filterHeaderFields, findPart, sectionRange, UnknownEncodingError } from '@mail/mime';
 import { ImapNo } from '../../errors.js';
 import type { BodySection, PartialRange, StreamedLiteral } from '../../protocol/index.js';
-import type { CachedMessage } from './cache.js';
+import type { CachedHeader, CachedMessage } from './cache.js';
+
+/** Offsets of the LFs in `data` not preceded by CR (`lastCr`: whether the octet before `data` was a CR). */
+function bareLfs(data: Buffer, lastCr: boolean): number[] {
+  const at: number[] = [];
+  for (let i = data.indexOf(0x0a); i >= 0; i = data.indexOf(0x0a, i + 1)) {
+    if (i === 0 ? !lastCr : data[i - 1] !== 0x0d) at.push(i);
+  }
+  return at;
+}
+
+/** `data` with a CR inserted before each of the LFs at `at`. */
+function insertCrs(data: Buffer, at: readonly number[]): Buffer {
+  if (at.length === 0) return data;
+  const out = Buffer.allocUnsafe(data.length + at.length);
+  let o = 0;
+  let from = 0;
+  for (const i of at) {
+    o += data.copy(out, o, from, i);
+    out[o++] = 0x0d;
+    from = i;
+  }
+  data.copy(out, o, from);
+  return out;
+}
 
 /** Bare LF → CRLF. */
 export function toCrlf(data: Buffer): Buffer {
-  let extra = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) extra++;
-  if (extra === 0) return data;
-  const out = Buffer.alloc(data.length + extra);
-  let o = 0;
-  for (let i = 0; i < data.length; i++) {
-    const b = data[i] as number;
-    if (b === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) out[o++] = 0x0d;
-    out[o++] = b;
-  }
-  return out;
+  return insertCrs(data, bareLfs(data, false));
 }
 
 class CrlfStream extends Transform {
   private lastCr = false;
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
-    const parts: number[] = [];
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] as number;
-      const prevCr = i === 0 ? this.lastCr : chunk[i - 1] === 0x0d;
-      if (b === 0x0a && !prevCr) parts.push(i);
-    }
-    this.lastCr = chunk.length > 0 && chunk[chunk.length - 1] === 0x0d;
-    if (parts.length === 0) return cb(null, chunk);
-    const out = Buffer.alloc(chunk.length + parts.length);
-    let o = 0;
-    let from = 0;
-    for (const i of parts) {
-      o += chunk.copy(out, o, from, i);
-      out[o++] = 0x0d;
-      from = i;
-    }
-    chunk.copy(out, o, from);
-    cb(null, out);
+    const at = bareLfs(chunk, this.lastCr);
+    if (chunk.length > 0) this.lastCr = chunk[chunk.length - 1] === 0x0d;
+    cb(null, insertCrs(chunk, at));
   }
 }
 
@@ -72,6 +71,16 @@ export async function sectionContent(folder: MailFolder, uid: number, m: CachedM
   if (!range) return Buffer.alloc(0);
   let data = await readRange(folder, uid, range.start, range.end);
   if (range.fields) data = filterHeaderFields(data, range.fields.names, range.fields.not);
+  return toCrlf(data);
+}
+
+/** Whether a section is the top-level header (HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT): served from the header cache. */
+export const isTopHeader = (section: BodySection): boolean => section.part.length === 0 && section.text !== null && section.text.startsWith('HEADER');
+
+/** A top-level header section in CRLF form, from the header block alone. */
+export function topHeaderContent(header: CachedHeader, section: BodySection): Buffer {
+  let data = header.raw;
+  if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') data = filterHeaderFields(data, section.fields, section.text === 'HEADER.FIELDS.NOT');
   return toCrlf(data);
 }
 

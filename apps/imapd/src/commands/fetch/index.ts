@@ -7,8 +7,8 @@ import { ImapNo } from '../../errors.js';
 import type { FetchAttribute, FetchResponseItem } from '../../protocol/index.js';
 import type { SelectedMailbox } from '../../selected.js';
 import type { Session } from '../../session.js';
-import { bodyWire, envelopeWire, messageStructure, type CachedMessage } from './cache.js';
-import { applyPartial, binaryContent, sectionContent, wholeMessage } from './content.js';
+import { bodyWire, envelopeWire, messageHeader, messageStructure, type CachedMessage } from './cache.js';
+import { applyPartial, binaryContent, isTopHeader, sectionContent, topHeaderContent, wholeMessage } from './content.js';
 
 const SETS_SEEN = (a: FetchAttribute): boolean => (a.kind === 'BODY[]' || a.kind === 'BINARY[]' ? !a.peek : a.kind === 'RFC822' || a.kind === 'RFC822.TEXT');
 
@@ -49,8 +49,9 @@ async function itemsFor(session: Session, sel: SelectedMailbox, uid: number, att
         break;
       case 'RFC822.HEADER':
       case 'RFC822.TEXT': {
-        const text = a.kind === 'RFC822.HEADER' ? 'HEADER' : 'TEXT';
-        items.push({ item: a.kind, content: await sectionContent(folder, uid, await structure(), { part: [], text, fields: [] }) });
+        const section = { part: [], text: a.kind === 'RFC822.HEADER' ? ('HEADER' as const) : ('TEXT' as const), fields: [] };
+        const content = section.text === 'HEADER' ? topHeaderContent(await messageHeader(folder, sel.uidValidity, uid), section) : await sectionContent(folder, uid, await structure(), section);
+        items.push({ item: a.kind, content });
         break;
       }
       case 'BODY[]': {
@@ -60,7 +61,7 @@ async function itemsFor(session: Session, sel: SelectedMailbox, uid: number, att
           items.push({ item: 'BODY[]', section: a.section, content: await wholeMessage(folder, uid, view.size) });
           break;
         }
-        const data = await sectionContent(folder, uid, await structure(), a.section);
+        const data = isTopHeader(a.section) ? topHeaderContent(await messageHeader(folder, sel.uidValidity, uid), a.section) : await sectionContent(folder, uid, await structure(), a.section);
         items.push({ item: 'BODY[]', section: a.section, ...origin, content: applyPartial(data, a.partial) });
         break;
       }

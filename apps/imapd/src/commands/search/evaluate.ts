@@ -2,11 +2,11 @@
 // flags and sizes from the session's view, header and body text decoded (encoded words, transfer encodings,
 // charsets) and matched case-insensitively as substrings.
 import type { MailFolder } from '@mail/maildir';
-import { decodeBody, decodeCharset, decodeUnlabelled, decodeWords, getFields, parseDate, parseHeader, type HeaderField, type MimePart } from '@mail/mime';
+import { decodeBody, decodeCharset, decodeUnlabelled, decodeWords, getFields, parseDate, type HeaderField, type MimePart } from '@mail/mime';
 import type { ImapDate, SearchKey } from '../../protocol/index.js';
 import { sequenceSetContains } from '../../protocol/index.js';
 import type { MessageView } from '../../selected.js';
-import { messageStructure, type CachedMessage } from '../fetch/cache.js';
+import { headerFields, messageHeader, messageStructure, type CachedMessage } from '../fetch/cache.js';
 
 export interface MessageContext {
   uid: number;
@@ -18,13 +18,10 @@ export interface MessageContext {
   count: number;
   saved: readonly number[];
   now: number;
-  load(): Promise<Loaded>;
-}
-
-export interface Loaded {
-  header: HeaderField[];
-  /** Decoded text of the text parts. */
-  body: string;
+  /** The message's header fields (read once, and only for the keys that need them). */
+  header(): Promise<HeaderField[]>;
+  /** Decoded text of the text parts (read once, for BODY and TEXT). */
+  body(): Promise<string>;
 }
 
 /** Header value as text: encoded words decoded, raw 8-bit octets read as UTF-8 where they are valid. */
@@ -48,18 +45,21 @@ function collectText(part: MimePart, data: Buffer, out: string[]): void {
   }
 }
 
-/** Reads a message once for the text keys. */
-export async function loadMessage(folder: MailFolder, uidValidity: number, uid: number): Promise<Loaded> {
+/** The header fields of a message, for the header keys. */
+export async function loadHeader(folder: MailFolder, uidValidity: number, uid: number): Promise<HeaderField[]> {
+  return headerFields(await messageHeader(folder, uidValidity, uid));
+}
+
+/** Reads a message for the body text keys. */
+export async function loadBody(folder: MailFolder, uidValidity: number, uid: number): Promise<string> {
   const m: CachedMessage = await messageStructure(folder, uidValidity, uid);
   const { stream } = await folder.read(uid);
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
   const data = Buffer.concat(chunks);
-  const root = m.structure.root;
-  const header = parseHeader(data.subarray(root.headerStart, root.bodyStart));
   const texts: string[] = [];
-  collectText(root, data, texts);
-  return { header, body: texts.join('\n') };
+  collectText(m.structure.root, data, texts);
+  return texts.join('\n');
 }
 
 const contains = (haystack: string, needle: string): boolean => haystack.toLowerCase().includes(needle.toLowerCase());
@@ -72,8 +72,8 @@ function compareDay(day: number, key: 'BEFORE' | 'ON' | 'SINCE', date: ImapDate)
   return key === 'BEFORE' ? day < target : key === 'ON' ? day === target : day >= target;
 }
 
-function headerMatch(loaded: Loaded, name: string, value: string): boolean {
-  const fields = getFields(loaded.header, name);
+function headerMatch(header: HeaderField[], name: string, value: string): boolean {
+  const fields = getFields(header, name);
   if (value === '') return fields.length > 0;
   return fields.some((f) => contains(headerText(f.value), value));
 }
@@ -120,8 +120,7 @@ export async function matches(key: SearchKey, m: MessageContext): Promise<boolea
     case 'SENTBEFORE':
     case 'SENTON':
     case 'SENTSINCE': {
-      const loaded = await m.load();
-      const field = getFields(loaded.header, 'Date')[0];
+      const field = getFields(await m.header(), 'Date')[0];
       const parsed = field ? parseDate(field.value) : null;
       const when = parsed ? parsed.time + parsed.offsetMinutes * 60_000 : m.view.internalDate;
       return compareDay(dayOf(when), key.key === 'SENTBEFORE' ? 'BEFORE' : key.key === 'SENTON' ? 'ON' : 'SINCE', key.date);
@@ -140,18 +139,16 @@ export async function matches(key: SearchKey, m: MessageContext): Promise<boolea
       for (const k of key.operands) if (!(await matches(k, m))) return false;
       return true;
     case 'HEADER':
-      return headerMatch(await m.load(), key.field, key.value);
+      return headerMatch(await m.header(), key.field, key.value);
     case 'BCC':
     case 'CC':
     case 'FROM':
     case 'TO':
     case 'SUBJECT':
-      return headerMatch(await m.load(), key.key, key.value);
+      return headerMatch(await m.header(), key.key, key.value);
     case 'BODY':
-      return contains((await m.load()).body, key.value);
-    case 'TEXT': {
-      const loaded = await m.load();
-      return contains(loaded.body, key.value) || loaded.header.some((f) => contains(`${f.name}: ${headerText(f.value)}`, key.value));
-    }
+      return contains(await m.body(), key.value);
+    case 'TEXT':
+      return contains(await m.body(), key.value) || (await m.header()).some((f) => contains(`${f.name}: ${headerText(f.value)}`, key.value));
   }
 }

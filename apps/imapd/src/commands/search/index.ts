@@ -1,9 +1,10 @@
 // RFC 9051 §6.4.4 SEARCH / UID SEARCH [RETURN (MIN MAX ALL COUNT SAVE)] [CHARSET c] criteria: `* SEARCH` for
 // IMAP4rev1 without RETURN, `* ESEARCH` (RFC 4731) otherwise; (MODSEQ n) when a MODSEQ key was used (RFC 7162).
+import type { HeaderField } from '@mail/mime';
 import type { CommandModule } from '../../context.js';
 import type { SearchKey } from '../../protocol/index.js';
 import type { SelectedMailbox } from '../../selected.js';
-import { loadMessage, matches, type Loaded } from './evaluate.js';
+import { loadBody, loadHeader, matches } from './evaluate.js';
 
 function usesModseq(keys: readonly SearchKey[]): boolean {
   return keys.some((k) => k.key === 'MODSEQ' || (k.key === 'NOT' && usesModseq([k.operand])) || (k.key === 'OR' && usesModseq([k.left, k.right])) || (k.key === 'AND' && usesModseq(k.operands)));
@@ -17,8 +18,20 @@ async function run(sel: SelectedMailbox, criteria: readonly SearchKey[], saved: 
     const uid = sel.uids[i] as number;
     const view = sel.messages.get(uid);
     if (!view) continue;
-    let loaded: Promise<Loaded> | undefined;
-    const ctx = { uid, seq: i + 1, view, recent: sel.recent.has(uid), maxUid, count: sel.uids.length, saved, now, load: () => (loaded ??= loadMessage(sel.folder, sel.uidValidity, uid)) };
+    let header: Promise<HeaderField[]> | undefined;
+    let body: Promise<string> | undefined;
+    const ctx = {
+      uid,
+      seq: i + 1,
+      view,
+      recent: sel.recent.has(uid),
+      maxUid,
+      count: sel.uids.length,
+      saved,
+      now,
+      header: () => (header ??= loadHeader(sel.folder, sel.uidValidity, uid)),
+      body: () => (body ??= loadBody(sel.folder, sel.uidValidity, uid)),
+    };
     let ok = true;
     for (const key of criteria) {
       if (!(await matches(key, ctx))) {
