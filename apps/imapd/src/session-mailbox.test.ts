@@ -2,6 +2,7 @@
 // RENAME, SUBSCRIBE, APPEND (buffered and streamed), CLOSE, UNSELECT, EXPUNGE, and a second session that sees
 // the first one's changes.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '@mail/maildir';
 import { startHarness, stopSharedTls, USER, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
@@ -162,6 +163,39 @@ describe('APPEND', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of read.stream) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe(m);
+  });
+
+  it('MULTIAPPEND stores several messages, buffered and streamed, in one command', async () => {
+    h = await startHarness();
+    const c = await h.login();
+    expect((await c.ok('CAPABILITY')).untagged[0]).toContain(' MULTIAPPEND');
+    const [a, b, big] = [msg('one'), msg('two'), msg('three', 'z'.repeat(100_000))];
+    c.write(`m1 APPEND INBOX (\\Seen) {${a.length}+}\r\n${a} "14-Jul-2024 02:44:25 +0200" {${b.length}+}\r\n${b} {${big.length}+}\r\n${big}\r\n`);
+    const r = await c.reply('m1');
+    expect(r.text).toMatch(/^\[APPENDUID \d+ 1:3\] Append completed$/);
+    const snap = await (await (await h.store.openMailbox(USER)).folder('INBOX')).snapshot();
+    expect(snap.messages.map((m) => [m.uid, m.flags])).toEqual([[1, ['\\Seen']], [2, []], [3, []]]);
+    expect(snap.messages[1]?.internalDate).toBe(Date.UTC(2024, 6, 14, 0, 44, 25));
+    expect(snap.messages[2]?.size).toBe(big.length);
+  });
+
+  it('MULTIAPPEND stores none of the messages when one cannot be stored', async () => {
+    const store = new MemoryStore({ quota: () => ({ messages: 2 }) });
+    h = await startHarness({ store });
+    await store.deliver(USER, 'INBOX', msg('already there'));
+    const c = await h.login();
+    await c.ok('SELECT INBOX');
+    const [a, b] = [msg('one'), msg('two')];
+    c.write(`m1 APPEND INBOX {${a.length}+}\r\n${a} {${b.length}+}\r\n${b}\r\n`);
+    expect((await c.reply('m1')).text).toMatch(/^\[OVERQUOTA\]/);
+    const snap = await (await (await store.openMailbox(USER)).folder('INBOX')).snapshot();
+    expect(snap.messages.map((m) => m.uid)).toEqual([1]);
+    // The selected session is not told of a message that came and went.
+    expect((await c.ok('NOOP')).untagged.filter((l) => /EXISTS|EXPUNGE/.test(l))).toEqual([]);
+    c.write(`m2 APPEND INBOX {${a.length}+}\r\n${a} {0+}\r\n\r\n`);
+    expect((await c.reply('m2')).status).toBe('NO');
+    expect((await (await (await store.openMailbox(USER)).folder('INBOX')).snapshot()).messages).toHaveLength(1);
+    await store.close();
   });
 
   it('refuses messages over APPENDLIMIT and missing mailboxes', async () => {
