@@ -1,10 +1,17 @@
 // The maildrop of one POP3 session (RFC 1939 §5-6): the INBOX as it was at login, deletion marks kept until
 // QUIT, the update (expunge, then \Seen for retrieved messages), and message bodies streamed for RETR and TOP.
+import type { Readable } from 'node:stream';
 import type { FolderSnapshot, MailFolder } from '@mail/maildir';
 import { MessageNotFoundError } from '@mail/maildir';
 import { MessageEncoder } from './protocol/message-encoder.js';
 import { Pop3Error, destroyQuietly, type StreamBody } from './protocol/reply.js';
 import { uidlOf } from './uidl.js';
+
+/**
+ * Octets read from a message file at a time: few reads and writes per message (a file stream reads 64 KiB by default),
+ * bounded memory however large the message is.
+ */
+export const READ_SIZE = 256 * 1024;
 
 export interface MaildropEntry {
   /** Message number in this session, from 1. */
@@ -106,7 +113,7 @@ export class Maildrop {
     const encoder = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for await (const chunk of readParts(stream, READ_SIZE)) {
           const out = encoder.encode(chunk);
           if (out.length > 0) yield out;
           if (encoder.done) break;
@@ -146,5 +153,49 @@ export class Maildrop {
       ['\\Seen'],
     );
     for (const e of todo) e.seen = true;
+  }
+}
+
+/**
+ * The octets of `stream` in parts of up to `size` octets. Readable.read(size) raises the stream's highWaterMark to
+ * `size`, so a file stream reads that much per system call instead of 64 KiB.
+ */
+export async function* readParts(stream: Readable, size: number): AsyncGenerator<Buffer> {
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  let ended = false;
+  const onReadable = (): void => wake?.();
+  const onEnd = (): void => {
+    ended = true;
+    wake?.();
+  };
+  const onError = (err: Error): void => {
+    failure = err;
+    wake?.();
+  };
+  stream.on('readable', onReadable);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  stream.on('close', onReadable);
+  try {
+    for (;;) {
+      const part = stream.read(size) as Buffer | null;
+      if (part !== null) {
+        yield part;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended || stream.readableEnded) return;
+      if (stream.destroyed) throw new Error('the message stream closed before its end');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+  } finally {
+    stream.off('readable', onReadable);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    stream.off('close', onReadable);
   }
 }

@@ -1,10 +1,11 @@
-// Tests of the RETR/TOP body encoder: CRLF conversion, byte-stuffing, TOP cuts, chunk boundaries (property test),
-// and the octet count matching the stored vsize.
+// Tests of the RETR/TOP body encoder: CRLF conversion, byte-stuffing, TOP cuts, every table input split at every
+// pair of chunk boundaries and in one-octet chunks, a property test over random boundaries, the octet count matching
+// the stored vsize, and the copy-free pass-through of chunks that need no change.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageEncoder } from './message-encoder.js';
 
-function encode(message: string | Buffer, chunks: number[] = [], bodyLines?: number): { out: string; octets: number } {
+function encode(message: string | Buffer, chunks: readonly number[] = [], bodyLines?: number): { out: string; octets: number } {
   const data = typeof message === 'string' ? Buffer.from(message, 'latin1') : message;
   const enc = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
   const parts: Buffer[] = [];
@@ -26,8 +27,18 @@ function vsize(message: string): number {
   return n;
 }
 
+/** Chunk sizes splitting a message of `length` octets: unsplit, at every offset, at every pair, one octet each. */
+function splits(length: number): number[][] {
+  const out: number[][] = [[], Array.from({ length }, () => 1)];
+  for (let i = 1; i < length; i++) {
+    out.push([i]);
+    for (let j = i + 1; j < length; j++) out.push([i, j - i]);
+  }
+  return out;
+}
+
 describe('MessageEncoder', () => {
-  it.each([
+  const retrCases: Array<[string, string, string]> = [
     ['CRLF message', 'A: b\r\n\r\nbody\r\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
     ['LF message', 'A: b\n\nbody\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
     ['mixed endings', 'A: b\r\n\nx\ny\r\n', 'A: b\r\n\r\nx\r\ny\r\n.\r\n'],
@@ -37,21 +48,65 @@ describe('MessageEncoder', () => {
     ['dot not at line start is left alone', 'A: b\n\na.b\n', 'A: b\r\n\r\na.b\r\n.\r\n'],
     ['bare CR is kept', 'A: b\r\n\r\nx\ry\r\n', 'A: b\r\n\r\nx\ry\r\n.\r\n'],
     ['CR CR LF', 'x\r\r\n', 'x\r\r\n.\r\n'],
-  ])('%s', (_name, input, expected) => {
+    ['bare CR at the end', 'A: b\n\nx\r', 'A: b\r\n\r\nx\r\r\n.\r\n'],
+    ['a dot first in the message', '.A: b\n\n.\n', '..A: b\r\n\r\n..\r\n.\r\n'],
+    ['only a dot', '.', '..\r\n.\r\n'],
+    ['only line endings', '\n\r\n\n', '\r\n\r\n\r\n.\r\n'],
+    ['dot lines after CRLF', 'a\r\n.b\r\n.\r\n', 'a\r\n..b\r\n..\r\n.\r\n'],
+    ['dot line without final line ending', 'a\n.', 'a\r\n..\r\n.\r\n'],
+    ['CRLF message without dot lines', 'A: b\r\n\r\nbody\r\nmore\r\n', 'A: b\r\n\r\nbody\r\nmore\r\n.\r\n'],
+    ['long lines (copied in runs)', `A: b\n\n${'x'.repeat(300)}\n.${'y'.repeat(200)}\r\n`, `A: b\r\n\r\n${'x'.repeat(300)}\r\n..${'y'.repeat(200)}\r\n.\r\n`],
+  ];
+
+  it.each(retrCases)('%s', (_name, input, expected) => {
     const { out, octets } = encode(input);
     expect(out).toBe(expected);
     expect(octets).toBe(vsize(input));
   });
 
-  it.each([
+  it.each(retrCases.filter(([, input]) => input.length < 64))('%s, split at every chunk boundary', (_name, input, expected) => {
+    for (const chunks of splits(input.length)) {
+      const { out, octets } = encode(input, chunks);
+      expect(out, JSON.stringify(chunks)).toBe(expected);
+      expect(octets).toBe(vsize(input));
+    }
+  });
+
+  const topCases: Array<[string, string, number, string]> = [
     ['header only for 0 lines', 'A: b\nC: d\n\nl1\nl2\nl3\n', 0, 'A: b\r\nC: d\r\n\r\n.\r\n'],
     ['two body lines', 'A: b\n\nl1\nl2\nl3\n', 2, 'A: b\r\n\r\nl1\r\nl2\r\n.\r\n'],
     ['more lines than the body has', 'A: b\n\nl1\n', 10, 'A: b\r\n\r\nl1\r\n.\r\n'],
     ['no body at all', 'A: b\n', 3, 'A: b\r\n.\r\n'],
     ['stuffed line in the body', 'A: b\r\n\r\n.l1\r\nl2\r\n', 1, 'A: b\r\n\r\n..l1\r\n.\r\n'],
     ['CRLF empty line ends the header', 'A: b\r\n\r\nl1\r\nl2\r\n', 1, 'A: b\r\n\r\nl1\r\n.\r\n'],
-  ])('TOP: %s', (_name, input, lines, expected) => {
+    ['a line of one CR is not empty', 'A: b\n\r\r\nC: d\n\nl1\nl2\n', 1, 'A: b\r\n\r\r\nC: d\r\n\r\nl1\r\n.\r\n'],
+    ['last body line without line ending', 'A: b\n\nl1\nl2', 5, 'A: b\r\n\r\nl1\r\nl2\r\n.\r\n'],
+    ['stops before a dot line', 'A: b\n\nl1\n.l2\n', 1, 'A: b\r\n\r\nl1\r\n.\r\n'],
+    ['header without body, no line ending', 'A: b', 2, 'A: b\r\n.\r\n'],
+  ];
+
+  it.each(topCases)('TOP: %s', (_name, input, lines, expected) => {
     expect(encode(input, [], lines).out).toBe(expected);
+  });
+
+  it.each(topCases)('TOP: %s, split at every chunk boundary', (_name, input, lines, expected) => {
+    for (const chunks of splits(input.length)) expect(encode(input, chunks, lines).out, JSON.stringify(chunks)).toBe(expected);
+  });
+
+  it('passes a chunk that needs no change through without copying it', () => {
+    const enc = new MessageEncoder();
+    const crlf = Buffer.from('A: b\r\n\r\nbody\r\n');
+    expect(enc.encode(crlf)).toBe(crlf);
+    expect(enc.octets).toBe(crlf.length);
+    const lf = Buffer.from('x\n');
+    expect(enc.encode(lf)).not.toBe(lf);
+  });
+
+  it('counts and converts a chunk with more insertions than its first scratch space holds', () => {
+    const input = '\n.'.repeat(5000);
+    const { out, octets } = encode(input, [4097]);
+    expect(out).toBe(`${'\r\n..'.repeat(5000)}\r\n.\r\n`);
+    expect(octets).toBe(vsize(input));
   });
 
   it('says when TOP has what it needs, so the rest is not read', () => {

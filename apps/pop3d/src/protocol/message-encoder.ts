@@ -1,10 +1,15 @@
 // The body of RETR and TOP (RFC 1939 §7, §3): message octets converted to CRLF line endings while they stream,
 // lines starting with "." byte-stuffed, TOP cut after the header and n body lines, then the "." terminator.
 // Pure: bytes in, bytes out; the session feeds it from the store and writes what it returns.
+//
+// Speed: a chunk is scanned with indexOf for LFs only; the octets to insert (a CR before a bare LF, a "." before a
+// line's leading ".") are noted, and a chunk that needs none (a CRLF file without dot lines) is returned as it is,
+// without a copy. Otherwise one output buffer of the exact size is filled by copying the runs between insertions.
 
 const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
+const EMPTY = Buffer.alloc(0);
 const END = Buffer.from('.\r\n');
 const CRLF_END = Buffer.from('\r\n.\r\n');
 
@@ -16,13 +21,21 @@ export interface EncoderOptions {
 export class MessageEncoder {
   /** Octets of the message as sent, without byte-stuffing and terminator: equals the vsize for a whole message. */
   octets = 0;
+  /** The last octet seen was a LF, or none was seen yet: the next octet starts a line. */
+  private atLineStart = true;
+  /** The last octet seen was a CR: a LF at the start of the next chunk is not a bare one. */
+  private afterCr = false;
+  /** TOP: octets of the current line so far (a CR included). */
   private lineLen = 0;
-  private lastByte = -1;
   private inBody = false;
   private bodyLinesLeft: number;
+  private readonly top: boolean;
   private finished = false;
+  /** Offsets in the current chunk before which an octet is inserted; reused from chunk to chunk. */
+  private inserts: Uint32Array = new Uint32Array(1024);
 
   constructor(options: EncoderOptions = {}) {
+    this.top = options.bodyLines !== undefined;
     this.bodyLinesLeft = options.bodyLines ?? Number.POSITIVE_INFINITY;
   }
 
@@ -31,46 +44,84 @@ export class MessageEncoder {
     return this.inBody && this.bodyLinesLeft <= 0;
   }
 
-  /** Converts one chunk of the message; returns what to send (possibly empty). */
+  /**
+   * Converts one chunk of the message; returns what to send (possibly empty, possibly `chunk` itself when nothing
+   * in it changes). The caller must not change `chunk` afterwards.
+   */
   encode(chunk: Uint8Array): Buffer {
-    const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    // Worst case every octet is a bare LF or a stuffed dot: twice the input.
-    const out = Buffer.allocUnsafe(data.length * 2);
-    let o = 0;
-    let pos = 0;
-    while (pos < data.length && !this.done) {
-      const lf = data.indexOf(LF, pos);
-      const end = lf < 0 ? data.length : lf;
-      if (end > pos) {
-        if (this.lineLen === 0 && data[pos] === DOT) out[o++] = DOT;
-        o += data.copy(out, o, pos, end);
-        this.octets += end - pos;
-        this.lineLen += end - pos;
-        this.lastByte = data[end - 1] as number;
+    if (this.done) return EMPTY;
+    let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.top) data = data.subarray(0, this.topCut(data));
+    const len = data.length;
+    if (len === 0) return EMPTY;
+
+    let inserts = this.inserts;
+    let count = 0;
+    let bareLfs = 0;
+    if (this.atLineStart && data[0] === DOT) inserts[count++] = 0;
+    let lf = data.indexOf(LF);
+    while (lf >= 0) {
+      if (count + 2 > inserts.length) inserts = this.grow();
+      if (lf === 0 ? !this.afterCr : data[lf - 1] !== CR) {
+        inserts[count++] = lf;
+        bareLfs++;
       }
-      if (lf < 0) break;
-      const hadCr = this.lineLen > 0 && this.lastByte === CR;
-      if (!hadCr) out[o++] = CR;
-      out[o++] = LF;
-      this.octets += hadCr ? 1 : 2;
-      this.endLine(hadCr ? this.lineLen - 1 : this.lineLen);
-      pos = lf + 1;
+      if (lf + 1 < len && data[lf + 1] === DOT) inserts[count++] = lf + 1;
+      lf = data.indexOf(LF, lf + 1);
     }
-    return out.subarray(0, o);
+    const last = data[len - 1];
+    this.afterCr = last === CR;
+    this.atLineStart = last === LF;
+    this.octets += len + bareLfs;
+    if (count === 0) return data;
+
+    // One copy of the whole chunk, then, from the end backwards, each run moved right by the insertions before it
+    // (copyWithin allocates nothing, unlike a copy from a subarray per line).
+    const out = Buffer.allocUnsafe(len + count);
+    out.set(data, 0);
+    let end = len;
+    for (let i = count - 1; i >= 0; i--) {
+      const at = inserts[i] as number;
+      if (end > at) out.copyWithin(at + i + 1, at, end);
+      // The octet at `at` is a LF (insert its CR) or a line's leading "." (insert the stuffing ".").
+      out[at + i] = data[at] === LF ? CR : DOT;
+      end = at;
+    }
+    return out;
   }
 
   /** The end of the response: a CRLF when the message did not end with a line ending, then ".". */
   finish(): Buffer {
-    if (this.finished) return Buffer.alloc(0);
+    if (this.finished) return EMPTY;
     this.finished = true;
-    if (this.lineLen > 0 && !this.done) return CRLF_END;
-    return END;
+    return this.atLineStart || this.done ? END : CRLF_END;
   }
 
-  private endLine(contentLength: number): void {
-    if (this.inBody) this.bodyLinesLeft--;
-    else if (contentLength === 0) this.inBody = true;
-    this.lineLen = 0;
-    this.lastByte = -1;
+  /** TOP: how much of `data` to send; follows the lines to the end of the header and counts body lines. */
+  private topCut(data: Buffer): number {
+    let pos = 0;
+    while (!this.done) {
+      const lf = data.indexOf(LF, pos);
+      if (lf < 0) {
+        this.lineLen += data.length - pos;
+        return data.length;
+      }
+      const length = this.lineLen + lf - pos;
+      // A LF first in the chunk follows the previous chunk's last octet (afterCr is not yet updated for this one).
+      const hadCr = lf > pos ? data[lf - 1] === CR : this.afterCr && this.lineLen > 0;
+      const content = hadCr ? length - 1 : length;
+      if (this.inBody) this.bodyLinesLeft--;
+      else if (content === 0) this.inBody = true;
+      this.lineLen = 0;
+      pos = lf + 1;
+    }
+    return pos;
+  }
+
+  private grow(): Uint32Array {
+    const bigger = new Uint32Array(this.inserts.length * 2);
+    bigger.set(this.inserts);
+    this.inserts = bigger;
+    return bigger;
   }
 }
