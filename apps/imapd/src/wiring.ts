@@ -5,10 +5,11 @@ import type { Config } from '@mail/config';
 import type { Logger } from '@mail/log';
 import { Authenticator, filesDirectoryFromConfig, loginThrottleFromConfig } from '@mail/auth';
 import { AccountStores, createRedisNotifier, MaildirStore } from '@mail/maildir';
-import { closeRedis, createRedis, type RedisClient } from '@mail/queue';
+import { closeRedis, createRedis, keyPrefix, type RedisClient } from '@mail/queue';
 import { createTlsProvider, type TlsProvider } from '@mail/tls';
 import { Redis } from 'ioredis';
 import type { ImapdDeps, MailboxProvider } from './context.js';
+import { RedisUserSessions } from './user-sessions.js';
 
 export interface Wiring {
   deps: ImapdDeps;
@@ -29,9 +30,11 @@ export async function wire(config: Config, log: Logger): Promise<Wiring> {
     open: (account) => stores.openMailbox(account),
     subscribe: (account, listener) => stores.subscribe(account, listener),
   };
+  const userSessions = new RedisUserSessions(redis, { prefix: keyPrefix(config.redis), max: config.limits.connectionsPerUser, log: log.child({ part: 'sessions' }) });
   let tls: TlsProvider | undefined;
   const close = async (): Promise<void> => {
     tls?.close();
+    await userSessions.close();
     await stores.close();
     await notifier?.close();
     await closeRedis(redis);
@@ -52,6 +55,8 @@ export async function wire(config: Config, log: Logger): Promise<Wiring> {
     },
     mailboxes,
     tls,
+    userSessions,
+    ...(config.auth.mechanisms ? { saslMechanisms: config.auth.mechanisms } : {}),
   };
   return { deps, close };
 }

@@ -8,7 +8,7 @@ export interface Pop3Settings {
   allowInsecureAuth: boolean;
   /** Offer APOP (where some stored password allows it). */
   apop: boolean;
-  /** SASL mechanisms enabled. */
+  /** SASL mechanisms enabled (auth.mechanisms; @mail/auth's defaults when unset). */
   mechanisms: readonly string[];
   /** Seconds advertised with LOGIN-DELAY. */
   loginDelay?: number;
@@ -49,6 +49,7 @@ export function settingsFromConfig(config: Config): Pop3Settings {
     hostname: config.hostname,
     allowInsecureAuth: p.allowInsecureAuth,
     apop: p.apop,
+    mechanisms: config.auth.mechanisms ?? DEFAULT_MECHANISMS,
     maxLine: config.limits.lineLength,
     idleTimeoutMs: config.limits.idleTimeout,
     badCommands: config.limits.badCommands,

@@ -47,6 +47,11 @@ describe('directorySasl', () => {
     expect(s.mechanisms({ ip: '127.0.0.1', tls: false, loopback: true, allowInsecure: false })).toEqual(['PLAIN', 'LOGIN']);
   });
 
+  it('offers exactly the mechanisms auth.mechanisms enables', async () => {
+    const s = directorySasl(await directory(), 'mx.test', log, undefined, ['CRAM-MD5', 'SCRAM-SHA-256']);
+    expect(s.mechanisms({ ip: '192.0.2.1', tls: true, loopback: false, allowInsecure: false })).toEqual(['SCRAM-SHA-256', 'CRAM-MD5']);
+  });
+
   it('verifies PLAIN credentials against the stored hash', async () => {
     const s = directorySasl(await directory(), 'mx.test', log);
     const client = { ip: '192.0.2.1', tls: true, loopback: false, allowInsecure: false };

@@ -36,13 +36,14 @@ export function directoryPolicy(directory: Directory): RecipientPolicy {
 }
 
 /**
- * SASL over the directory's passwords (PLAIN and LOGIN by default; only under TLS unless allowed). With a throttle,
- * each login is checked and counted per client address and per login name, and failures wait their delay.
+ * SASL over the directory's passwords (`enabled`, auth.mechanisms, else PLAIN and LOGIN; plaintext ones only under
+ * TLS unless allowed). With a throttle, each login is checked and counted per client address and per login name, and
+ * failures wait their delay.
  */
-export function directorySasl(directory: Directory, hostname: string, log: Logger, throttle?: LoginThrottle): SaslProvider {
+export function directorySasl(directory: Directory, hostname: string, log: Logger, throttle?: LoginThrottle, enabled?: readonly string[]): SaslProvider {
   const authenticator = new Authenticator({ directory, log, ...(throttle ? { throttle } : {}) });
   return {
-    mechanisms: (c) => mechanismNames({ tls: c.tls, loopback: c.loopback, allowInsecure: c.allowInsecure }),
+    mechanisms: (c) => mechanismNames({ tls: c.tls, loopback: c.loopback, allowInsecure: c.allowInsecure, ...(enabled ? { enabled } : {}) }),
     create: (name, c) => createMechanism(name, authenticator.forClient({ remoteIp: c.ip }), { hostname }),
   };
 }
@@ -109,7 +110,7 @@ export async function defaultDeps(config: Config, log: Logger, have: Partial<Ses
     deps: {
       sink,
       recipients: have.recipients ?? directoryPolicy(dir()),
-      sasl: have.sasl ?? directorySasl(dir(), config.hostname, authLog, throttle),
+      sasl: have.sasl ?? directorySasl(dir(), config.hostname, authLog, throttle, config.auth.mechanisms),
       loginGate,
       tls,
       resolver: have.resolver ?? systemResolver(),

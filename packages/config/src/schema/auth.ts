@@ -16,11 +16,21 @@ export const Throttle = z
   .prefault({})
   .describe('slowing down and locking out repeated failed logins (IMAP, POP3, SMTP AUTH)');
 
+/** The SASL mechanisms @mail/auth implements, strongest first. */
+export const SASL_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'CRAM-MD5', 'PLAIN', 'LOGIN'] as const;
+
 export const Auth = z
   .strictObject({
     reloadInterval: Duration.prefault('1s').describe('how often the users, domains, aliases and virtual files are checked for changes (one stat each)'),
     aliasRecursionLimit: z.number().int().min(1).default(1000).describe('deepest nesting of aliases followed (Postfix virtual_alias_recursion_limit)'),
     aliasExpansionLimit: z.number().int().min(1).default(1000).describe('most addresses visited while expanding one recipient (Postfix virtual_alias_expansion_limit)'),
+    mechanisms: z
+      .array(z.enum(SASL_MECHANISMS))
+      .min(1)
+      .optional()
+      .describe(
+        'SASL mechanisms smtpd, pop3d and imapd offer, e.g. [SCRAM-SHA-256, PLAIN, LOGIN]; CRAM-MD5 and SCRAM work only for passwords stored in a scheme that allows them; PLAIN and LOGIN are offered without TLS only to loopback clients or with allowInsecureAuth (unset: PLAIN, LOGIN; imapd also SCRAM-SHA-256)',
+      ),
     throttle: Throttle,
   })
   .prefault({})
