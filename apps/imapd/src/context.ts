@@ -33,6 +33,8 @@ export interface ImapdDeps {
   isLoopback?: (ip: string) => boolean;
   /** Secret SCRAM salts of unknown users are derived from (the same for every instance). */
   saslSecret?: Buffer;
+  /** limits.connectionsPerUser over every process (Redis); default this process's count alone. */
+  userSessions?: UserSessionLimit;
 }
 
 export interface ImapdSettings {
@@ -46,12 +48,17 @@ export interface ImapdSettings {
   framer: Partial<FramerLimits>;
 }
 
-/** Sessions of each account in this process (limits.connectionsPerUser). */
-export class UserSessions {
+/** limits.connectionsPerUser: the sessions an account holds. */
+export interface UserSessionLimit {
+  /** Takes a slot for the account; null when it has as many sessions as allowed. The function gives it back. */
+  acquire(account: string): Promise<(() => void) | null>;
+}
+
+/** Sessions of each account in this process. */
+export class UserSessions implements UserSessionLimit {
   private readonly counts = new Map<string, number>();
   constructor(private readonly max: number) {}
-  /** Takes a slot for the account; null when it has as many sessions as allowed. */
-  acquire(account: string): (() => void) | null {
+  async acquire(account: string): Promise<(() => void) | null> {
     const key = account.toLowerCase();
     const n = this.counts.get(key) ?? 0;
     if (n >= this.max) return null;

@@ -59,7 +59,7 @@ export async function start(config: Config, log: Logger, given?: ImapdDeps): Pro
   }
   const settings = settingsFromConfig(config);
   const limiter = new ConnectionLimiter(config.limits.connections, config.limits.connectionsPerIp);
-  const users = new UserSessions(settings.connectionsPerUser);
+  const users = deps.userSessions ?? new UserSessions(settings.connectionsPerUser);
   const servers: Server[] = [];
   const bound: BoundListener[] = [];
   const open = new Set<{ conn?: Connection; socket: Socket; done: Promise<void> }>();

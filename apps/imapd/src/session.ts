@@ -5,7 +5,7 @@ import type { Account } from '@mail/auth';
 import { MailboxNoSelectError, MailboxNotFoundError, type Mailbox } from '@mail/maildir';
 import { capabilities, saslMechanisms, DEFAULT_SASL } from './capabilities.js';
 import { ConnectionClosedError, IdleTimeoutError, ShutdownError, type Connection } from './connection.js';
-import type { ImapdDeps, ImapdSettings, ImapState, Logger, UserSessions } from './context.js';
+import type { ImapdDeps, ImapdSettings, ImapState, Logger, UserSessionLimit } from './context.js';
 import { dispatch } from './dispatch.js';
 import { ImapBad, ImapNo } from './errors.js';
 import { ImapParseError, parseCommand } from './protocol/index.js';
@@ -24,7 +24,7 @@ export interface SessionOptions {
   settings: ImapdSettings;
   client: ClientInfo;
   log: Logger;
-  users: UserSessions;
+  users: UserSessionLimit;
 }
 
 /** Ends the session after the current reply (LOGOUT, too many errors). */
@@ -49,7 +49,7 @@ export class Session {
   readonly client: ClientInfo;
   log: Logger;
   readonly spool = new LiteralSpool();
-  private readonly users: UserSessions;
+  private readonly users: UserSessionLimit;
   private releaseUser: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -126,7 +126,7 @@ export class Session {
 
   /** Logs in as `account`: counts the session against the account, opens its folders, listens to its changes. */
   async login(account: Account): Promise<void> {
-    const release = this.users.acquire(account.address);
+    const release = await this.users.acquire(account.address);
     if (!release) throw new ImapNo('LIMIT', 'Too many sessions for this account');
     try {
       this.mailbox = await this.deps.mailboxes.open(account);
