@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '@mail/log';
-import { ConnectionLimiter, isLoopback, normalizeIp } from '@mail/net';
+import { clientKey, ConnectionLimiter, isLoopback, normalizeIp } from '@mail/net';
 import type { TlsProvider } from '@mail/tls';
 import type { ConnectionInfo } from './context.js';
 import type { Pop3Deps } from './ports.js';
@@ -27,7 +27,7 @@ export interface ServerOptions {
   tls?: Pick<TlsProvider, 'createServer'>;
   /** Most connections one listener holds at once. */
   maxConnections: number;
-  /** Most connections from one client address, over every listener. */
+  /** Most connections from one client address (an IPv6 client: its /64), over every listener. */
   maxPerIp: number;
   /** Which client addresses count as this machine (plaintext logins allowed); default 127.0.0.0/8 and ::1. */
   isLoopback?: (ip: string) => boolean;
@@ -36,6 +36,15 @@ export interface ServerOptions {
 /** The client address with IPv4-mapped IPv6 written as IPv4. */
 export function clientAddress(socket: Socket): string {
   return normalizeIp(socket.remoteAddress ?? '');
+}
+
+/**
+ * What the per-address limit counts a client by: an IPv4 address, or the /64 of an IPv6 one (as smtpd, imapd and the
+ * login throttle do), since one IPv6 client usually holds a whole /64 and could otherwise open connections from as
+ * many addresses as it likes.
+ */
+export function limitKey(ip: string): string {
+  return clientKey(ip) ?? ip;
 }
 
 interface Listening {
@@ -107,8 +116,7 @@ export class Pop3Server {
   private admit(socket: Socket, entry: Listening, plaintext: boolean): boolean {
     const ip = clientAddress(socket);
     socket.on('error', () => undefined);
-    // Counted by the exact client address (maxPerIp), not by clientKey()'s IPv6 /64 as smtpd and imapd count.
-    const slot = this.stopped ? { refused: 'stopped' as const } : this.limiter.acquire(entry.id, ip);
+    const slot = this.stopped ? { refused: 'stopped' as const } : this.limiter.acquire(entry.id, limitKey(ip));
     if ('refused' in slot) {
       const refuse = { stopped: 'shutting down', listener: 'too many connections', client: 'too many connections from this address' }[slot.refused];
       this.options.log.warn({ ip, reason: refuse, port: entry.spec.port }, 'connection refused');
