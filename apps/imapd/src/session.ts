@@ -43,6 +43,8 @@ export class Session {
   saved: number[] = [];
   authFailures = 0;
   badCommands = 0;
+  /** Change records of the account received so far (SELECT looks whether one arrived while it read the folder). */
+  changeCount = 0;
   readonly conn: Connection;
   readonly deps: ImapdDeps;
   readonly settings: ImapdSettings;
@@ -52,6 +54,10 @@ export class Session {
   private readonly users: UserSessionLimit;
   private releaseUser: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** When the connection must be logged in by (imapd.loginTimeout). */
+  private readonly loginDeadline: number;
+  /** The current wait ends at the login deadline rather than after the idle timeout. */
+  private waitingForLogin = false;
 
   constructor(options: SessionOptions) {
     this.conn = options.conn;
@@ -60,6 +66,16 @@ export class Session {
     this.client = options.client;
     this.log = options.log;
     this.users = options.users;
+    this.loginDeadline = Date.now() + options.settings.loginTimeoutMs;
+  }
+
+  /** How long to wait for input: what is left of the login timeout before login, the idle timeout after. */
+  private waitOptions(wakeable = false): { wakeable: boolean; timeoutMs?: number } {
+    this.waitingForLogin = false;
+    if (this.state !== 'NotAuth') return { wakeable };
+    const left = Math.max(1, this.loginDeadline - Date.now());
+    this.waitingForLogin = left < this.settings.idleTimeoutMs;
+    return { wakeable, timeoutMs: Math.min(left, this.settings.idleTimeoutMs) };
   }
 
   get tls(): boolean {
@@ -115,7 +131,7 @@ export class Session {
   async readLine(wakeable = false): Promise<Buffer | 'wake'> {
     this.conn.framer.expectLine();
     for (;;) {
-      const event = await this.conn.next({ wakeable });
+      const event = await this.conn.next(this.waitOptions(wakeable));
       if (event === 'wake') return event;
       if (event.type === 'line') return event.line;
       if (event.type === 'error' && event.error.fatal) throw new EndSession('Too much data');
@@ -139,6 +155,7 @@ export class Session {
     this.state = 'Auth';
     this.log = this.log.child({ user: account.address });
     this.unsubscribe = this.deps.mailboxes.subscribe(account.address, (change) => {
+      this.changeCount += 1;
       const sel = this.selected;
       if (!sel) return;
       // Folder names are case-sensitive except INBOX, which the store always spells in capitals.
@@ -174,14 +191,15 @@ export class Session {
     try {
       await this.send({ type: 'untagged', status: 'OK', code: { code: 'CAPABILITY', capabilities: this.capabilities() }, text: `${this.settings.hostname} IMAP ready` });
       for (;;) {
-        const event = await this.conn.next();
+        const event = await this.conn.next(this.waitOptions());
         if (event === 'wake') continue;
         await this.onEvent(event);
         if (this.state === 'Logout') break;
       }
     } catch (err) {
       if (err instanceof IdleTimeoutError) {
-        await this.send({ type: 'untagged', status: 'BYE', text: 'Disconnected for inactivity' }).catch(() => undefined);
+        const text = this.waitingForLogin ? 'Disconnected: no login in time' : 'Disconnected for inactivity';
+        await this.send({ type: 'untagged', status: 'BYE', text }).catch(() => undefined);
       } else if (err instanceof ShutdownError) {
         await this.send({ type: 'untagged', status: 'BYE', text: 'Server shutting down' }).catch(() => undefined);
       } else if (err instanceof EndSession) {

@@ -15,6 +15,7 @@ async function open(session: Session, name: string, readOnly: boolean, condstore
   if (condstore) session.enabled.add('CONDSTORE');
   const mailbox = session.mailbox;
   if (!mailbox) throw new Error('no mailbox after login');
+  const changes = session.changeCount;
   const sel = await SelectedMailbox.open(mailbox, name, readOnly);
   const firstUnseen = sel.uids.findIndex((u) => !sel.messages.get(u)?.flags.includes('\\Seen'));
   await session.send({ type: 'FLAGS', flags: sel.flagList() });
@@ -35,7 +36,7 @@ async function open(session: Session, name: string, readOnly: boolean, condstore
   session.selected = sel;
   session.state = 'Selected';
   // A change that arrived while the snapshot was taken found no selected mailbox: look once more.
-  sel.dirty = true;
+  if (session.changeCount !== changes) sel.dirty = true;
   return { code: { code: readOnly ? 'READ-ONLY' : 'READ-WRITE' } };
 }
 

@@ -59,10 +59,23 @@ export function applyPartial(data: Buffer, partial: PartialRange | null): Buffer
   return data.subarray(Math.min(partial.offset, data.length), Math.min(partial.offset + partial.length, data.length));
 }
 
-/** The whole message in CRLF form as a stream of known size. */
-export async function wholeMessage(folder: MailFolder, uid: number, crlfSize: number): Promise<StreamedLiteral> {
-  const { stream } = await folder.read(uid);
-  return { stream: (stream as Readable).pipe(new CrlfStream()), size: crlfSize };
+/** Messages up to this size (in CRLF form) are sent from memory, larger ones streamed. */
+const IN_MEMORY = 256 * 1024;
+
+/**
+ * The whole message in CRLF form, `crlfSize` octets exactly (the size announced in the literal is binding: padded
+ * with spaces or cut, as Connection does for streams); a stream for large messages.
+ */
+export async function wholeMessage(folder: MailFolder, uid: number, crlfSize: number): Promise<StreamedLiteral | Buffer> {
+  if (crlfSize > IN_MEMORY) {
+    const { stream } = await folder.read(uid);
+    return { stream: (stream as Readable).pipe(new CrlfStream()), size: crlfSize };
+  }
+  // The stored form is never longer than the CRLF form: the first crlfSize octets hold all that is sent.
+  const data = toCrlf(await readRange(folder, uid, 0, crlfSize));
+  if (data.length === crlfSize) return data;
+  if (data.length > crlfSize) return data.subarray(0, crlfSize);
+  return Buffer.concat([data, Buffer.alloc(crlfSize - data.length, 0x20)]);
 }
 
 /** BODY[section] octets in CRLF form (before any partial range). */
