@@ -44,6 +44,8 @@ export interface ImapdSettings {
   badCommands: number;
   authFailures: number;
   idleTimeoutMs: number;
+  /** A connection must be logged in this long after it opened (imapd.loginTimeout). */
+  loginTimeoutMs: number;
   connectionsPerUser: number;
   framer: Partial<FramerLimits>;
 }

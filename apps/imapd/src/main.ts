@@ -33,6 +33,7 @@ export function settingsFromConfig(config: Config): ImapdSettings {
     badCommands: l.badCommands,
     authFailures: l.authFailures,
     idleTimeoutMs: l.idleTimeout,
+    loginTimeoutMs: config.imapd.loginTimeout,
     connectionsPerUser: l.connectionsPerUser,
     framer: { maxLineLength: l.lineLength, maxLiteralSize: l.literalSize },
   };

@@ -201,6 +201,32 @@ describe('ENABLE, ID and limits', () => {
     const c = await h.client();
     expect(await c.line(3000)).toBe('* BYE Disconnected for inactivity');
   });
+
+  it('closes connections not logged in within imapd.loginTimeout, however busy, and not those that logged in', async () => {
+    h = await startHarness({ imapd: { loginTimeout: '1s' } });
+    const started = Date.now();
+    const busy = await h.client();
+    const quiet = await h.client();
+    const user = await h.client();
+    await user.ok(`LOGIN ${USER} ${PASSWORD}`);
+    // NOOP every 300 ms does not keep a connection that never logs in.
+    const noops = (async () => {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (busy.closed) return;
+        const tag = busy.nextTag();
+        busy.write(`${tag} NOOP\r\n`);
+      }
+    })();
+    let line = '';
+    while (!line.startsWith('* BYE')) line = await busy.line(3000);
+    expect(line).toBe('* BYE Disconnected: no login in time');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(await quiet.line(3000)).toBe('* BYE Disconnected: no login in time');
+    await noops;
+    await new Promise((r) => setTimeout(r, 300));
+    await user.ok('NOOP');
+  });
 });
 
 describe('robustness', () => {

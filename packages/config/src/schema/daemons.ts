@@ -96,6 +96,7 @@ export const Imapd = z
     allowInsecureAuth: z.boolean().default(false).describe('accept LOGIN/AUTHENTICATE without TLS on non-loopback connections'),
     hierarchySeparator: z.enum(['/', '.']).default('/').describe('character between the levels of a mailbox name as clients see it (Maildir++ stores "." on disk either way)'),
     appendLimit: Size.optional().describe('APPENDLIMIT; defaults to limits.messageSize'),
+    loginTimeout: Duration.prefault('60s').describe('a connection not logged in this long after it opened is closed (Dovecot login timeout); limits.idleTimeout applies after login'),
   })
   .prefault({})
   .describe('the IMAP server');
