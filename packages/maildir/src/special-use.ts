@@ -1,14 +1,13 @@
 // Special-use folders (RFC 6154): the configured default names (created on first use), and the uses an account
 // gave folders itself (IMAP CREATE-SPECIAL-USE), kept in "mailsuite-specialuse" in the Maildir root: one line per
 // folder, "<use>\t<name>", the name's levels in modified UTF-7 separated by tabs as in Dovecot's subscriptions file.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPECIAL_USES, type SpecialUse } from './api.js';
-import { isErrno, SpecialUseError } from './errors.js';
+import { SpecialUseError } from './errors.js';
 import type { HierarchySeparator } from './folder-names.js';
-import { acquireDotlock } from './lock.js';
-import { decodeMutf7, encodeMutf7 } from './mutf7.js';
-import { tabEscape, tabUnescape } from './subscriptions.js';
+import { encodeMutf7 } from './mutf7.js';
+import { RecordFile } from './record-file.js';
+import { decodeLevel, tabEscape, tabUnescape } from './subscriptions.js';
 
 export const DEFAULT_SPECIAL_USE: Readonly<Record<SpecialUse, string>> = {
   '\\Sent': 'Sent',
@@ -61,14 +60,7 @@ export function parseSpecialUseFile(text: string, separator: HierarchySeparator)
   for (const line of text.split('\n')) {
     const [use, ...levels] = line.split('\t');
     if (use === undefined || !isSpecialUse(use) || levels.length === 0) continue;
-    out.push([levels.map((l) => {
-      const raw = tabUnescape(l);
-      try {
-        return decodeMutf7(raw);
-      } catch {
-        return raw;
-      }
-    }).join(separator), use]);
+    out.push([levels.map((l) => decodeLevel(tabUnescape(l))).join(separator), use]);
   }
   return out;
 }
@@ -78,39 +70,9 @@ export function formatSpecialUseFile(assignments: readonly SpecialUseAssignment[
 }
 
 /** One account's special-use assignments; changes go through a dot-lock and a rename, as the subscriptions do. */
-export class SpecialUseFile {
-  readonly path: string;
-
-  constructor(root: string, private readonly separator: HierarchySeparator) {
-    this.path = join(root, SPECIAL_USE_FILE);
-  }
-
-  async list(): Promise<SpecialUseAssignment[]> {
-    try {
-      return parseSpecialUseFile(await readFile(this.path, 'utf8'), this.separator);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return [];
-      throw err;
-    }
-  }
-
-  /**
-   * Rewrites the assignments under the lock: `change` gets the current ones and returns the new list (or null to
-   * leave the file alone) after doing whatever must happen while the lock is held.
-   */
-  async update(change: (current: SpecialUseAssignment[]) => Promise<SpecialUseAssignment[] | null>): Promise<void> {
-    const lock = await acquireDotlock(this.path, { staleMs: 30_000, timeoutMs: 120_000 });
-    try {
-      const next = await change(await this.list());
-      if (next === null) {
-        await lock.release();
-        return;
-      }
-      await lock.replace(formatSpecialUseFile(next, this.separator));
-    } catch (err) {
-      await lock.release();
-      throw err;
-    }
+export class SpecialUseFile extends RecordFile<SpecialUseAssignment> {
+  constructor(root: string, separator: HierarchySeparator) {
+    super(join(root, SPECIAL_USE_FILE), (text) => parseSpecialUseFile(text, separator), (records) => formatSpecialUseFile(records, separator));
   }
 
   /** Drops the assignments of deleted folders and carries those of renamed ones ([old, new] pairs) along. */

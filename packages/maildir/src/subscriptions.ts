@@ -1,10 +1,8 @@
 // The "subscriptions" file in Dovecot's version 2 format: "V\t2\n\n", then one folder per line, levels in modified UTF-7 separated by tabs.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno } from './errors.js';
 import type { HierarchySeparator } from './folder-names.js';
-import { acquireDotlock } from './lock.js';
 import { decodeMutf7, encodeMutf7 } from './mutf7.js';
+import { RecordFile } from './record-file.js';
 
 export const SUBSCRIPTIONS_NAME = 'subscriptions';
 const V2_HEADER = 'V\t2\n\n';
@@ -35,7 +33,7 @@ export function tabUnescape(text: string): string {
 }
 
 /** A level as Dovecot stores it: modified UTF-7; text that is not valid modified UTF-7 is taken as it is. */
-function decodeLevel(level: string): string {
+export function decodeLevel(level: string): string {
   try {
     return decodeMutf7(level);
   } catch {
@@ -65,39 +63,28 @@ export function formatSubscriptions(names: readonly string[], separator: Hierarc
 
 /** One account's subscriptions; changes go through "subscriptions.lock" and a rename, as Dovecot does. */
 export class SubscriptionFile {
-  readonly path: string;
+  private readonly file: RecordFile<string>;
 
-  constructor(root: string, private readonly separator: HierarchySeparator) {
-    this.path = join(root, SUBSCRIPTIONS_NAME);
+  constructor(root: string, separator: HierarchySeparator) {
+    this.file = new RecordFile(join(root, SUBSCRIPTIONS_NAME), (text) => parseSubscriptions(text, separator), (names) => formatSubscriptions(names, separator));
   }
 
-  async list(): Promise<string[]> {
-    try {
-      return parseSubscriptions(await readFile(this.path, 'utf8'), this.separator);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return [];
-      throw err;
-    }
+  get path(): string {
+    return this.file.path;
+  }
+
+  list(): Promise<string[]> {
+    return this.file.list();
   }
 
   /** Adds or removes names; returns true when the file changed. */
-  async update(add: readonly string[], remove: readonly string[]): Promise<boolean> {
-    const lock = await acquireDotlock(this.path, { staleMs: 30_000, timeoutMs: 120_000 });
-    try {
-      const current = await this.list();
+  update(add: readonly string[], remove: readonly string[]): Promise<boolean> {
+    return this.file.update((current) => {
       const removeSet = new Set(remove);
       const next = current.filter((n) => !removeSet.has(n));
       for (const n of add) if (!next.includes(n)) next.push(n);
       const changed = next.length !== current.length || next.some((n, i) => n !== current[i]);
-      if (!changed) {
-        await lock.release();
-        return false;
-      }
-      await lock.replace(formatSubscriptions(next, this.separator));
-      return true;
-    } catch (err) {
-      await lock.release();
-      throw err;
-    }
+      return changed ? next : null;
+    });
   }
 }
