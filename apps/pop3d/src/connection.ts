@@ -81,16 +81,31 @@ export class Connection {
     this.socket.write(data, 'utf8');
   }
 
-  /** Sends a streamed body, waiting for the client to take each part; false when the connection closed first. */
+  /**
+   * Sends a streamed body, waiting for the client to take each part; false when the connection closed first. Writes
+   * are corked until the next tick, so the reply line goes out with the first part and the terminator with the last
+   * (which the body yields right after it): one system call, and one wake-up of the client, each.
+   */
   async writeStream(chunks: AsyncIterable<Buffer>): Promise<boolean> {
-    this.flush();
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      this.socket.uncork();
+    };
     for await (const chunk of chunks) {
       if (this._closed) return false;
+      if (!corked) {
+        corked = true;
+        this.socket.cork();
+        process.nextTick(uncork);
+      }
+      this.flush();
       if (!this.socket.write(chunk) && this.socket.writableLength >= STREAM_WINDOW) {
         if (!(await this.drained())) return false;
         this.activity();
       }
     }
+    this.flush();
     return !this._closed;
   }
 

@@ -109,14 +109,18 @@ export class Maildrop {
       if (err instanceof MessageNotFoundError) throw new Pop3Error(`Message ${entry.number} was removed by another client.`);
       throw err;
     }
-    const stream = read.stream;
+    const { stream, size } = read;
     const encoder = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
+        // The stream reads the file to its end: the terminator follows the last part at once (without waiting for the
+        // stream to end), so that the connection sends both in one write.
+        let left = size;
         for await (const chunk of readParts(stream, READ_SIZE)) {
+          left -= chunk.length;
           const out = encoder.encode(chunk);
           if (out.length > 0) yield out;
-          if (encoder.done) break;
+          if (encoder.done || left <= 0) break;
         }
         yield encoder.finish();
       } finally {
