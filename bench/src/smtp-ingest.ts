@@ -1,15 +1,14 @@
 // Benchmark of SMTP ingest to Maildir: Postfix's smtp-source sends the same load (default 2,000 messages of 4 KiB
 // over 10 sessions) to this suite (smtpd + Redis queue + mda) and to a throwaway Postfix, and the messages per
 // second until the last one is in Maildir are printed for both, with their ratio.
-import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FilesDirectory, hashPassword } from '@mail/auth';
 import { parseConfig } from '@mail/config';
-import { createLogger } from '@mail/log';
-import { start as startMda } from '@mail/mda';
-import { start as startSmtpd } from '@mail/smtpd';
 import { freePort, spawnRedis } from '@mail/testing';
 import { startPostfix } from './smtp-ingest-postfix.js';
 
@@ -59,8 +58,43 @@ async function measure(name: string, port: number, recipient: string, dir: strin
   return { name, sendMs, deliveredMs, rate: (MESSAGES * 1000) / deliveredMs };
 }
 
+/** Starts one daemon of the suite as its own process, as `mailctl up` and the Compose file run them. */
+function daemon(name: 'smtpd' | 'mda', configFile: string): ChildProcess {
+  const bin = fileURLToPath(new URL(`../../apps/${name}/src/bin.ts`, import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=@mail/source', '--import', 'tsx', bin, '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${code ?? signal})`);
+  });
+  return child;
+}
+
+async function stopDaemon(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port. */
+async function listening(port: number, timeoutMs = 30_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() > until) throw new Error(`nothing listening on port ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function suite(root: string): Promise<Result> {
   const redis = await spawnRedis();
+  const children: ChildProcess[] = [];
   try {
     const etc = join(root, 'etc');
     const paths = { data: join(root, 'data'), mailboxes: join(root, 'mail/%d/%n/Maildir'), users: join(etc, 'users'), domains: join(etc, 'domains'), aliases: join(etc, 'aliases'), virtual: join(etc, 'virtual') };
@@ -68,23 +102,23 @@ async function suite(root: string): Promise<Result> {
     await directory.addDomain('local.test');
     await directory.addAccount({ address: 'bench@local.test', passwordHash: await hashPassword('bench-password', 'SHA512-CRYPT') });
     const port = await freePort();
-    const config = parseConfig({
+    const config = {
       hostname: 'suite.bench.test',
       redis: { url: redis.url, prefix: redis.prefix },
       paths,
+      log: { level: 'warn' },
       limits: { connectionsPerIp: SESSIONS * 2 },
       smtpd: { listeners: [{ host: '127.0.0.1', port, tls: 'none', mode: 'mx' }] },
-    });
-    const log = createLogger('bench', { level: 'warn' });
-    const smtpd = await startSmtpd(config, log.child({ svc: 'smtpd' }), { resolver: { lookup: async () => undefined } });
-    const mda = await startMda(config, log.child({ svc: 'mda' }));
-    try {
-      return await measure('suite (smtpd + Redis queue + mda)', port, 'bench@local.test', join(root, 'mail/local.test/bench/Maildir/new'));
-    } finally {
-      await smtpd.stop();
-      await mda.stop();
-    }
+    };
+    parseConfig(config); // fails here, not in the daemons, when the benchmark's configuration is wrong
+    const configFile = join(etc, 'mail.yaml');
+    await writeFile(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
+    // smtpd and mda as separate processes, as deployed; like Postfix's smtpd, cleanup, qmgr and virtual.
+    children.push(daemon('smtpd', configFile), daemon('mda', configFile));
+    await listening(port);
+    return await measure('suite (smtpd + Redis queue + mda)', port, 'bench@local.test', join(root, 'mail/local.test/bench/Maildir/new'));
   } finally {
+    await Promise.all(children.map(stopDaemon));
     await redis.stop();
   }
 }

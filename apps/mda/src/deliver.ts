@@ -7,7 +7,7 @@ import type { MdaContext } from './context.js';
 import { forwardTargets, resumeForwards } from './forward.js';
 import { checkContent, HookError, type ContentVerdict } from './hooks.js';
 import { deliverLocal, failedRecord, type LocalDelivery, type TemporaryFailure } from './local.js';
-import { readHead } from './message.js';
+import { readHead, spoolOpener, type OpenMessage } from './message.js';
 import { planRecipient, unknownText, wantsSuccess, type PlannedTarget } from './plan.js';
 import type { Progress, TargetRecord } from './progress.js';
 import { resumeReports, sendReports, type DelayNotice } from './reports.js';
@@ -41,11 +41,11 @@ function wholeRecipient(job: JobContext<'deliver'>, i: number): PlannedTarget {
 }
 
 /** The content verdict of the job: recorded by an earlier attempt, or checked now and recorded. */
-async function verdictOf(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress): Promise<ContentVerdict> {
+async function verdictOf(ctx: MdaContext, job: JobContext<'deliver'>, progress: Progress, open: OpenMessage): Promise<ContentVerdict> {
   const known = progress.content();
   if (known) return known;
   if (!ctx.checks) return { virus: false, spam: false };
-  const verdict = await checkContent(ctx.checks, () => job.spool.stream(job.data.spoolId), job.signal);
+  const verdict = await checkContent(ctx.checks, open, job.signal);
   await ctx.progress.record(progress, { content: verdict });
   if (verdict.virus || verdict.spam) ctx.log.info({ spoolId: job.data.spoolId, ...verdict }, 'content check verdict');
   return verdict;
@@ -81,11 +81,11 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   }
 
   // Read first: a message missing from the spool fails the job here (SpoolNotFoundError), not inside a check.
-  const open = () => job.spool.stream(data.spoolId);
+  const open = spoolOpener(job.spool, data.spoolId, data.size);
   const head = await readHead(open);
   let verdict: ContentVerdict;
   try {
-    verdict = await verdictOf(ctx, job, progress);
+    verdict = await verdictOf(ctx, job, progress, open);
   } catch (err) {
     if (!(err instanceof HookError)) throw err;
     ctx.log.warn({ err: err.message }, 'content check failed; deferring');

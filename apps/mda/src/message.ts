@@ -1,5 +1,6 @@
 // The spooled message as the mda reads it: its header block (bounded), and the byte stream written to each mailbox,
-// with trace fields prepended and, on request, some incoming fields left out, without holding the body in memory.
+// with trace fields prepended and, on request, some incoming fields left out. Small messages are read from the spool
+// once per attempt; larger ones are streamed to each reader without being held in memory.
 import type { Readable } from 'node:stream';
 import { headerLength } from '@mail/dsn';
 import { parseHeader, type HeaderField } from '@mail/mime';
@@ -9,6 +10,20 @@ import { lineEnding } from './trace.js';
 export const HEAD_LIMIT = 1024 * 1024;
 
 export type OpenMessage = () => Readable | AsyncIterable<Uint8Array>;
+
+/** Messages up to this size are fetched from the spool once per attempt and shared by its readers. */
+export const SHARED_READ_LIMIT = 256 * 1024;
+
+/** Opens spool entry `id` of `size` octets: one Redis read for all readers when small, a fresh stream each time otherwise. */
+export function spoolOpener(spool: { stream(id: string): Readable; get(id: string): Promise<Buffer> }, id: string, size: number): OpenMessage {
+  if (size > SHARED_READ_LIMIT) return () => spool.stream(id);
+  let whole: Promise<Buffer> | undefined;
+  return () =>
+    (async function* () {
+      whole ??= spool.get(id);
+      yield await whole;
+    })();
+}
 
 export interface MessageHead {
   /** The header block: every field line, without the empty line that ends it. */

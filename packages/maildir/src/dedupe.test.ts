@@ -18,9 +18,9 @@ describe('DedupeIndex', () => {
     const hash = dedupeHash('queue-id-1:bob@example.test');
     expect(hash).toMatch(/^[0-9a-f]{32}$/);
     expect(a.lookup(hash)).toBeUndefined();
-    await a.markPending(hash, '.Sent', 'base1');
+    await a.markPending([{ hash, folderDir: '.Sent', base: 'base1' }]);
     expect(a.lookup(hash)).toMatchObject({ state: 'pending', folderDir: '.Sent', base: 'base1' });
-    await a.markDone(hash);
+    await a.markDone([hash]);
     await lock.release();
     const b = new DedupeIndex(dir.path, 86_400_000);
     await b.refresh();
@@ -30,7 +30,7 @@ describe('DedupeIndex', () => {
 
   it('forgets entries older than the retention', async () => {
     const a = new DedupeIndex(dir.path, -1);
-    await a.markPending(dedupeHash('k'), '', 'b');
+    await a.markPending([{ hash: dedupeHash('k'), folderDir: '', base: 'b' }]);
     expect(a.lookup(dedupeHash('k'))).toBeUndefined();
   });
 });

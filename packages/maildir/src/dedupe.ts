@@ -1,7 +1,7 @@
 // mailsuite-dedupe: per-account record of delivered dedupe keys, so that a retried delivery job stores its message once.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { appendDurably, atomicWriteFile } from './fsutil.js';
+import { appendDurably, atomicWriteFile, fsyncFile } from './fsutil.js';
 import { LineFollower } from './line-file.js';
 import { acquireDotlock, type Dotlock } from './lock.js';
 
@@ -29,11 +29,15 @@ export function dedupeHash(key: string): string {
  * The dedupe record of one account. The delivery protocol, under the file's dot-lock:
  *   1. look the key up: "done" → duplicate; "pending" whose file exists → duplicate (the earlier
  *      attempt crashed after publishing); otherwise deliver;
- *   2. append "P <hash> <folder> <base> <time>" (fsync) before the message becomes visible;
- *   3. publish the message (link into new/ or cur/, fsync the directory);
- *   4. append "D <hash> <time>" (fsync).
+ *   2. append "P <hash> <folder> <base> <time>" before the message becomes visible;
+ *   3. publish the message (link into new/ or cur/), then sync the directory, the uidlist and this file
+ *      together (one journal commit) before the delivery is reported;
+ *   4. append "D <hash> <time>" (not synced).
  * A crash between 2 and 3 leaves a pending entry without a file: the retry delivers. A crash between
- * 3 and 4 leaves a pending entry with a file: the retry sees the file and reports a duplicate.
+ * 3 and 4 leaves a pending entry with a file: the retry sees the file and reports a duplicate. A crash of
+ * the process at any point keeps what was written (the page cache survives it); only a power failure
+ * during the syncs of step 3 could keep the link and lose the P line, and then the retry delivers a
+ * second copy: never none.
  */
 export class DedupeIndex {
   readonly path: string;
@@ -82,17 +86,26 @@ export class DedupeIndex {
     return entry;
   }
 
-  async markPending(hash: string, folderDir: string, base: string): Promise<void> {
+  /** Records keys about to be published (one append for all of them), synced unless `sync` is false (then see sync()). */
+  async markPending(entries: ReadonlyArray<{ hash: string; folderDir: string; base: string }>, sync = true): Promise<void> {
+    if (entries.length === 0) return;
     await this.compactIfBig();
     const time = Math.floor(Date.now() / 1000);
-    await appendDurably(this.path, `P ${hash} ${folderDir || '-'} ${base} ${time}\n`, true);
-    this.entries.set(hash, { state: 'pending', folderDir, base, time });
+    await appendDurably(this.path, entries.map((e) => `P ${e.hash} ${e.folderDir || '-'} ${e.base} ${time}\n`).join(''), sync);
+    for (const e of entries) this.entries.set(e.hash, { state: 'pending', folderDir: e.folderDir, base: e.base, time });
     await this.refresh();
   }
 
-  /** Not synced: if this line is lost in a crash, the pending entry and the existing file say the same. */
-  async markDone(hash: string): Promise<void> {
-    await appendDurably(this.path, `D ${hash} ${Math.floor(Date.now() / 1000)}\n`, false);
+  /** Syncs what markPending(…, false) appended. */
+  sync(): Promise<void> {
+    return fsyncFile(this.path);
+  }
+
+  /** Not synced: if these lines are lost in a crash, the pending entries and the existing files say the same. */
+  async markDone(hashes: readonly string[]): Promise<void> {
+    if (hashes.length === 0) return;
+    const time = Math.floor(Date.now() / 1000);
+    await appendDurably(this.path, hashes.map((hash) => `D ${hash} ${time}\n`).join(''), false);
     await this.refresh();
   }
 

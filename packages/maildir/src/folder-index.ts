@@ -4,6 +4,7 @@ import type { MessageInfo } from './api.js';
 import { CorruptFileError, isErrno, MailboxNotFoundError } from './errors.js';
 import { baseTimeMs, compareByDeliveryTime } from './filename.js';
 import { DirListing } from './dir-listing.js';
+import { fsyncFile } from './fsutil.js';
 import { cleanTmp, statDirs, type ListedFile, type SubDir } from './folder-scan.js';
 
 /** How often a synced folder's tmp/ is cleaned of files from dead writers. */
@@ -237,7 +238,8 @@ export class FolderIndex {
     const candidates = [...this.candidates()].filter((base) => this.files.has(base));
     const fresh = candidates.filter((base) => this.uidlist.uidOf(base) === undefined).sort(compareByDeliveryTime);
     let next = this.uidlist.nextUid();
-    await this.uidlist.append(fresh.map((base) => ({ uid: next++, base })));
+    // Both appends are synced together at the end, with whatever the caller started alongside.
+    await this.uidlist.append(fresh.map((base) => ({ uid: next++, base })), false);
     for (const base of fresh) this.touched.add(base);
 
     const modseq = this.modseqLog.highest + 1;
@@ -268,7 +270,8 @@ export class FolderIndex {
       lines.push(line);
     });
     lines.sort((a, b) => a.uid - b.uid);
-    await this.modseqLog.append(lines);
+    await this.modseqLog.append(lines, false);
+    await Promise.all([fresh.length > 0 ? fsyncFile(this.uidlist.path) : undefined, lines.length > 0 ? fsyncFile(this.modseqLog.path) : undefined]);
     this.modseqLog.takeChanges();
     this.uidlist.takeChanges();
     if (this.wantsCompaction()) await this.compact(header.uidValidity);

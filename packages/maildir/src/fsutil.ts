@@ -19,6 +19,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** fdatasync of a file that was written through another descriptor (group commit of several appends). */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes `content` to a temporary file beside `path`, syncs it and renames it over `path`. */
 export async function atomicWriteFile(path: string, content: string | Uint8Array, options: { mode?: number; syncDir?: boolean } = {}): Promise<void> {
   // Not dot-prefixed: in a Maildir++ root a name starting with '.' is where folders live.

@@ -16,12 +16,9 @@ import { SubscriptionFile } from './subscriptions.js';
 /** Dovecot's marker file in every Maildir++ folder. */
 export const MAILDIRFOLDER_NAME = 'maildirfolder';
 
-/** Creates tmp/, new/ and cur/ in `dir` (and `dir` itself); existing ones are fine. */
+/** Creates tmp/, new/ and cur/ in `dir` (and `dir` itself); existing ones are fine (and cost no exception). */
 export async function ensureMaildir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(join(dir, d), { mode: 0o700 }).catch((err: unknown) => {
-    if (!isErrno(err, 'EEXIST')) throw err;
-  })));
+  await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(join(dir, d), { recursive: true, mode: 0o700 })));
 }
 
 export class MaildirMailbox implements Mailbox {

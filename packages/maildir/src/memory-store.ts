@@ -62,13 +62,18 @@ export class MemoryStore implements MailStore {
   }
 
   async usage(account: string, limits?: QuotaLimits): Promise<QuotaUsage> {
+    return this.usageNow(account, limits ?? (await this.limits(account)));
+  }
+
+  /** Usage without awaiting anything, so a check and the write after it are one step. */
+  private usageNow(account: string, limits: QuotaLimits | undefined): QuotaUsage {
     let storage = 0;
     let messages = 0;
     for (const f of this.account(account).folders.values()) {
       for (const m of f.messages.values()) storage += m.data.length;
       messages += f.messages.size;
     }
-    return { storage, messages, limits: limits ?? (await this.limits(account)) ?? {} };
+    return { storage, messages, limits: limits ?? {} };
   }
 
   publish(change: ChangeRecord): void {
@@ -82,6 +87,9 @@ export class MemoryStore implements MailStore {
 
   async deliver(account: string, folder: string, message: MessageSource, options: DeliverOptions = {}): Promise<DeliverResult> {
     const acc = this.account(account);
+    // Everything awaited comes first: from the dedupe look-up on, a delivery runs without yielding.
+    const data = await collect(message);
+    const limits = options.quota ?? (await this.limits(account));
     const key = options.dedupeKey;
     const earlier = key !== undefined ? acc.dedupe.get(key) : undefined;
     if (earlier) {
@@ -99,8 +107,7 @@ export class MemoryStore implements MailStore {
     } catch (err) {
       if (!(err instanceof MailboxNameError)) throw err;
     }
-    const data = await collect(message);
-    const usage = await this.usage(account, options.quota);
+    const usage = this.usageNow(account, limits);
     const over = overQuota(usage, data.length, 1);
     if (over) return { status: 'over-quota', resource: over, usage };
     const date = options.internalDate instanceof Date ? options.internalDate.getTime() : (options.internalDate ?? Date.now());

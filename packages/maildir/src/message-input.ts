@@ -35,6 +35,9 @@ async function* chunksOf(source: MessageSource): AsyncIterable<Uint8Array> {
   }
 }
 
+/** Bytes gathered before a write. */
+const WRITE_GATHER_BYTES = 256 * 1024;
+
 /**
  * Writes `source` to `path` (which must not exist: O_EXCL), fsyncs it and returns its sizes.
  * `maxSize` aborts oversized input; the partial file is removed on any failure.
@@ -44,6 +47,20 @@ export async function writeMessageFile(path: string, source: MessageSource, opti
   let size = 0;
   let extra = 0;
   let prevCr = false;
+  // Chunks are gathered and written together (writev): a small message is one system call, however it arrives.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (pendingBytes === 0) return;
+    const buffers = pending;
+    const total = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    const { bytesWritten } = await handle.writev(buffers);
+    if (bytesWritten === total) return;
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    for (let offset = 0; offset < rest.length; ) offset += (await handle.write(rest, offset, rest.length - offset)).bytesWritten;
+  };
   try {
     for await (const chunk of chunksOf(source)) {
       if (chunk.length === 0) continue;
@@ -51,12 +68,11 @@ export async function writeMessageFile(path: string, source: MessageSource, opti
       if (options.maxSize !== undefined && size > options.maxSize) throw new RangeError(`message larger than ${options.maxSize} bytes`);
       extra += bareLfCount(chunk, prevCr);
       prevCr = chunk[chunk.length - 1] === 0x0d;
-      let offset = 0;
-      while (offset < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-        offset += bytesWritten;
-      }
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= WRITE_GATHER_BYTES) await flush();
     }
+    await flush();
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);

@@ -145,10 +145,10 @@ export class ModseqLog {
     }
   }
 
-  /** Appends lines (under the folder lock, after refresh()). */
-  async append(lines: ModseqLine[]): Promise<void> {
+  /** Appends lines (under the folder lock, after refresh()); synced unless `sync` is false (then the caller syncs). */
+  async append(lines: ModseqLine[], sync = true): Promise<void> {
     if (lines.length === 0) return;
-    await appendDurably(this.path, lines.map(formatModseqLine).join(''), true);
+    await appendDurably(this.path, lines.map(formatModseqLine).join(''), sync);
     await this.refresh();
   }
 

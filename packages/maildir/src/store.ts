@@ -1,7 +1,7 @@
 // MaildirStore: the MailStore over Maildir++ directories shared with Dovecot, one tree per account from the location template.
 import type { ChangeListener, ChangeRecord, DeliverOptions, DeliverResult, MailStore, MessageSource, SpecialUse } from './api.js';
 import { DedupeIndex } from './dedupe.js';
-import { deliverMessage } from './deliver.js';
+import { DeliveryQueue, deliverMessage } from './deliver.js';
 import { MaildirFolder } from './folder.js';
 import { FolderIndex } from './folder-index.js';
 import type { HierarchySeparator } from './folder-names.js';
@@ -43,6 +43,7 @@ export class MaildirStore implements MailStore {
   private readonly dedupes = new LruMap<string, DedupeIndex>(1000);
   private readonly specialUse: Map<SpecialUse, string>;
   private readonly services: StoreServices;
+  private readonly deliveries = new DeliveryQueue();
 
   constructor(private readonly options: MaildirStoreOptions) {
     this.separator = options.separator ?? '/';
@@ -96,8 +97,10 @@ export class MaildirStore implements MailStore {
     return deliverMessage(
       {
         services: this.services,
-        mailbox: (a) => this.openMailbox(a),
+        // No ensureMaildir here: locating the target folder creates INBOX's directories when needed.
+        mailbox: async (a) => this.mailboxAt(a, this.rootOf(a)),
         dedupe: (root) => this.dedupes.getOrCreate(root, () => new DedupeIndex(root, this.options.dedupeRetentionMs ?? 14 * 86_400_000)),
+        queue: this.deliveries,
         ...(this.options.maxMessageSize !== undefined ? { maxMessageSize: this.options.maxMessageSize } : {}),
       },
       account,

@@ -220,8 +220,11 @@ export class Uidlist {
     await this.refresh();
   }
 
-  /** Appends records for new messages (under the lock) in one write, as Dovecot does after a save. */
-  async append(records: Array<{ uid: number; base: string }>): Promise<void> {
+  /**
+   * Appends records for new messages (under the lock) in one write, as Dovecot does after a save; synced
+   * unless `sync` is false (then the caller syncs the file before it lets go of the lock).
+   */
+  async append(records: Array<{ uid: number; base: string }>, sync = true): Promise<void> {
     if (records.length === 0) return;
     if (!this.header) throw new Error('append to a uidlist that does not exist');
     let text = '';
@@ -231,7 +234,7 @@ export class Uidlist {
       text += formatUidlistRecord({ uid: r.uid, base: r.base, ext: [] });
       last = r.uid;
     }
-    await appendDurably(this.path, text, true);
+    await appendDurably(this.path, text, sync);
     await this.refresh();
   }
 

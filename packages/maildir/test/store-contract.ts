@@ -176,6 +176,36 @@ export function storeContract(name: string, make: (options?: FixtureOptions) => 
       expect(other).toMatchObject({ status: 'delivered', uid: 2 });
     }));
 
+    it('stores concurrent deliveries once per key, with distinct UIDs, in several folders', withStore(undefined, async (store) => {
+      const jobs = Array.from({ length: 24 }, (_, i) => ({ key: `q${i}:alice`, folder: i % 4 === 3 ? 'Lists/dev' : 'INBOX', body: i }));
+      const all = [...jobs, ...jobs.slice(0, 6)];
+      const results = await Promise.all(all.map((j) => store.deliver(ALICE, j.folder, msg(j.body), { dedupeKey: j.key, createFolder: true })));
+      const delivered = results.filter((r) => r.status === 'delivered');
+      expect(delivered).toHaveLength(24);
+      expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(6);
+      for (const j of jobs.slice(0, 6)) {
+        const pair = results.filter((_, i) => all[i]?.key === j.key);
+        const stored = pair.find((r) => r.status === 'delivered');
+        expect(pair.find((r) => r.status === 'duplicate')).toEqual({ status: 'duplicate', folder: j.folder, uid: stored?.status === 'delivered' ? stored.uid : -1 });
+      }
+      const mailbox = await store.openMailbox(ALICE);
+      for (const [folder, count] of [['INBOX', 18], ['Lists/dev', 6]] as const) {
+        const snap = await (await mailbox.folder(folder)).snapshot();
+        expect(snap.messages).toHaveLength(count);
+        const uids = delivered.filter((r) => r.status === 'delivered' && r.folder === folder).map((r) => (r.status === 'delivered' ? r.uid : 0));
+        expect(new Set(uids).size).toBe(count);
+        expect(snap.messages.map((m) => m.uid).sort((a, b) => a - b)).toEqual(uids.sort((a, b) => a - b));
+      }
+    }));
+
+    it('applies the quota to each of concurrent deliveries', withStore({ quota: () => ({ messages: 3 }) }, async (store) => {
+      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => store.deliver(ALICE, 'INBOX', msg(i), { dedupeKey: `q${i}:alice` })));
+      expect(results.filter((r) => r.status === 'delivered')).toHaveLength(3);
+      expect(results.filter((r) => r.status === 'over-quota')).toHaveLength(2);
+      const again = await Promise.all(Array.from({ length: 5 }, (_, i) => store.deliver(ALICE, 'INBOX', msg(i), { dedupeKey: `q${i}:alice` })));
+      expect(again.map((r) => r.status).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'over-quota', 'over-quota']);
+    }));
+
     it('delivers to INBOX when the folder is missing, or creates it on request', withStore(undefined, async (store) => {
       expect(await store.deliver(ALICE, 'Lists/dev', msg(1))).toMatchObject({ status: 'delivered', folder: 'INBOX' });
       expect(await store.deliver(ALICE, 'bad/../name', msg(1))).toMatchObject({ status: 'delivered', folder: 'INBOX' });

@@ -29,7 +29,7 @@ export const Smtpd = z
 
 export const Mda = z
   .strictObject({
-    concurrency: z.number().int().min(1).default(8).describe('deliver jobs processed at once by one mda process'),
+    concurrency: z.number().int().min(1).default(32).describe('deliver jobs processed at once by one mda process (deliveries to one mailbox are stored in batches, so more at once means fewer locks and syncs per message)'),
     recipientDelimiter: z.string().max(4).default('+').describe('plus-addressing delimiter characters ("" disables)'),
     maxHops: z.number().int().min(1).default(50).describe('Received/Delivered-To headers above this count bounce as a loop'),
     quotaGrace: Duration.prefault('1d').describe('how long an over-quota recipient is retried before the message bounces'),
