@@ -1,4 +1,5 @@
 // Reading a Maildir folder's new/ and cur/ without being fooled by concurrent renames: only changed directories, re-read until stable.
+import { statSync } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, MailboxNotFoundError } from './errors.js';
@@ -27,7 +28,8 @@ export type Mtimes = Record<SubDir, number>;
 
 export async function statDirs(path: string): Promise<Mtimes> {
   try {
-    const [a, b] = await Promise.all([stat(join(path, 'new')), stat(join(path, 'cur'))]);
+    // Synchronous, as in line-file.ts: two local stat() calls before every folder operation.
+    const [a, b] = [statSync(join(path, 'new')), statSync(join(path, 'cur'))];
     return { new: Number(a.mtimeMs), cur: Number(b.mtimeMs) };
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) throw new MailboxNotFoundError(path);
