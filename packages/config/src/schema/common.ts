@@ -24,7 +24,7 @@ export const Limits = z
     recipients: z.number().int().min(1).default(1000).describe('most recipients per SMTP transaction'),
     connections: z.number().int().min(1).default(2000).describe('most connections one listener accepts at once'),
     connectionsPerIp: z.number().int().min(1).default(50).describe('most connections from one client address'),
-    connectionsPerUser: z.number().int().min(1).default(20).describe('most IMAP/POP3 sessions one account may hold'),
+    connectionsPerUser: z.number().int().min(1).default(20).describe('most IMAP/POP3 sessions one account may hold (imapd counts them over every process sharing the Redis)'),
     idleTimeout: Duration.prefault('30m').describe('an IMAP/POP3 connection idle this long is closed'),
     commandTimeout: Duration.prefault('5m').describe('an SMTP client silent this long is closed'),
     badCommands: z.number().int().min(1).default(20).describe('errors tolerated before the connection is closed'),
