@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_node_pnpm
 # Servers and clients the whole-stack tests drive.
-apt_install redis-server docker-compose ca-certificates dovecot-imapd dovecot-pop3d libpython3.11-testsuite swaks fetchmail getmail6 curl isync dnsmasq postfix
+apt_install redis-server docker-compose ca-certificates dovecot-imapd dovecot-pop3d libpython3.11-testsuite swaks libnet-ssleay-perl fetchmail getmail6 curl isync dnsmasq postfix
 build_all
 
 workdir=$(mktemp -d /tmp/mail-test.XXXXXX)

@@ -22,7 +22,12 @@ export class SmtpReply extends Error {
     readonly options: ReplyOptions = {},
   ) {
     const lines = typeof text === 'string' ? [text] : text.length > 0 ? [...text] : [''];
+    // A reply is made for every command; it is thrown to answer, not to report a fault: no stack trace is
+    // captured (capturing one costs more than the rest of a command's handling).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${code} ${lines.join(' / ')}`);
+    Error.stackTraceLimit = limit;
     this.name = 'SmtpReply';
     this.lines = lines;
   }
