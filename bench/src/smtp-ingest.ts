@@ -61,7 +61,9 @@ async function measure(name: string, port: number, recipient: string, dir: strin
 /** Starts one daemon of the suite as its own process, as `mailctl up` and the Compose file run them. */
 function daemon(name: 'smtpd' | 'mda', configFile: string): ChildProcess {
   const bin = fileURLToPath(new URL(`../../apps/${name}/src/bin.ts`, import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=@mail/source', '--import', 'tsx', bin, '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_CPU_PROF=<dir>: each daemon writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', bin, '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${code ?? signal})`);
   });
