@@ -209,6 +209,14 @@ async function main(): Promise<void> {
     console.log(row('RETR throughput', ours.retr, theirs?.retr, 'MB/s'));
     console.log(row('RETR server CPU', ours.cpu, theirs?.cpu, 'ms per MB'));
     console.log(row('logins', ours.logins, theirs?.logins, 'per second'));
+    if (theirs) {
+      // Each pop3d run against the Dovecot run right after it (the same load on the machine, more or less).
+      const paired = (a: number[], b: number[]): string => median(a.map((x, i) => x / b[i]!)).toFixed(2);
+      const retrPaired = paired(samples.ours.retr.map((r) => r.mbps), samples.theirs.retr.map((r) => r.mbps));
+      const loginsPaired = LOGIN_SECONDS > 0 ? `, logins ${paired(samples.ours.logins, samples.theirs.logins)}` : '';
+      console.log(`median of the ratios of adjacent runs: RETR throughput ${retrPaired}${loginsPaired}`);
+      console.log(`RETR throughput per run (MB/s), pop3d/Dovecot: ${samples.ours.retr.map((r, i) => `${r.mbps.toFixed(0)}/${samples.theirs.retr[i]!.mbps.toFixed(0)}`).join(' ')}`);
+    }
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
