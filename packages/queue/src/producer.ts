@@ -85,8 +85,14 @@ export class Producer {
     const ids: EnqueueResult['ids'] = {};
     for (const { queue, data } of validated) ids[queue] = jobId(queue, data.spoolId);
     try {
-      // FlowProducer.addBulk queues every job of every flow in one MULTI/EXEC (jobs of different queues, no children).
-      await this.flows.addBulk(flows);
+      const [only] = validated;
+      if (validated.length === 1 && only) {
+        // One job is one script call; a MULTI would add nothing but its cost.
+        await this.queues[only.queue].add(only.queue, only.data, jobOptions(jobId(only.queue, only.data.spoolId), timestamp));
+      } else {
+        // FlowProducer.addBulk queues every job of every flow in one MULTI/EXEC (jobs of different queues, no children).
+        await this.flows.addBulk(flows);
+      }
       return { ids };
     } catch (err) {
       // Without an offline queue, a command issued while disconnected is refused before it is sent.

@@ -36,6 +36,18 @@ redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 return 1
 `;
 
+/** Stores a message of one chunk in one step (no claim, writes or commit of their own). The id must be free: no
+ *  entry, no claim by another writer, no data. ARGV: id, size, refs, now, the chunk. Returns 0 when stored, 1 when a
+ *  message is stored under the id, 2 when another writer holds or is filling it. */
+export const PUT_WHOLE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[5]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+redis.call('RPUSH', KEYS[2], ARGV[5])
+redis.call('HSET', KEYS[1], 'size', ARGV[2], 'chunks', 1, 'refs', ARGV[3], 'created', ARGV[4], 'touched', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return 0
+`;
+
 /** Drops one reference; deletes the entry when none is left. A holder (a job id) releases at most once.
  *  ARGV: id, holder or ''. Returns the references left (0 = deleted), or -1 when the entry does not exist. */
 export const RELEASE = `

@@ -5,7 +5,7 @@ import { QueueError, SpoolIdInvalidError, SpoolIdTakenError, SpoolNotFoundError,
 import type { RedisClient } from './redis.js';
 import { SpoolId } from './schemas.js';
 import { newSpoolId } from './spool-id.js';
-import { ABORT, CLAIM, COMMIT, DISCARD, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
+import { ABORT, CLAIM, COMMIT, DISCARD, PUT_WHOLE, RELEASE, RETAIN, SWEEP } from './spool-scripts.js';
 
 /** Chunk size of stored messages: large enough for few round trips, small enough never to build a huge command. */
 export const DEFAULT_CHUNK_SIZE = 256 * 1024;
@@ -47,6 +47,7 @@ const SCRIPTS = {
   mailSpoolClaim: CLAIM,
   mailSpoolAbort: ABORT,
   mailSpoolCommit: COMMIT,
+  mailSpoolPutWhole: PUT_WHOLE,
   mailSpoolRelease: RELEASE,
   mailSpoolRetain: RETAIN,
   mailSpoolSweep: SWEEP,
@@ -92,7 +93,7 @@ export class Spool {
     return `${this.prefix}:spool-index`;
   }
 
-  private run(name: ScriptName, id: string, ...args: Array<string | number>): Promise<unknown> {
+  private run(name: ScriptName, id: string, ...args: Array<string | number | Buffer>): Promise<unknown> {
     const fn = (this.client as unknown as Record<ScriptName, ScriptFn>)[name].bind(this.client);
     return fn(this.metaKey(id), this.dataKey(id), this.indexKey(), this.releasedKey(id), this.claimKey(id), id, ...args);
   }
@@ -107,11 +108,18 @@ export class Spool {
     if (options.id !== undefined && !SpoolId.safeParse(options.id).success) throw new SpoolIdInvalidError(options.id);
     const id = options.id ?? newSpoolId();
     const data = this.dataKey(id);
-    // A caller-chosen id is claimed while the source is being read, so the claim costs no round trip of its own;
-    // nothing is written before it succeeded. An id the spool made itself is unguessable and needs no claim.
+    // A message of one chunk (nearly all mail) is stored by one script once it has been read: one round trip. A
+    // longer one is written chunk by chunk; a caller-chosen id is then claimed first, while the source is still
+    // being read, and nothing is written before the claim succeeded. An id the spool made itself is unguessable
+    // and needs no claim.
     const token = options.id === undefined ? '' : randomBytes(12).toString('base64url');
-    const claimed = token ? this.claim(id, token) : undefined;
-    claimed?.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled meanwhile
+    let claimed: Promise<void> | undefined;
+    const claim = (): Promise<void> | undefined => {
+      if (!token || claimed) return claimed;
+      claimed = this.claim(id, token);
+      claimed.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled meanwhile
+      return claimed;
+    };
     let size = 0;
     let chunks = 0;
     let pending: Buffer[] = [];
@@ -121,7 +129,7 @@ export class Spool {
     const inFlight = new Set<Promise<void>>();
     let writeError: unknown;
     const flush = async (chunk: Buffer): Promise<void> => {
-      if (claimed) await claimed;
+      await claim();
       chunks += 1;
       const write = this.client.multi().rpush(data, chunk).pexpire(data, PENDING_TTL_MS);
       if (token) write.pexpire(this.claimKey(id), PENDING_TTL_MS);
@@ -156,8 +164,14 @@ export class Spool {
           }
         }
       }
+      if (chunks === 0 && pendingLength > 0) {
+        const result = Number(await this.run('mailSpoolPutWhole', id, size, options.refs, Date.now(), Buffer.concat(pending, pendingLength)));
+        if (result === 1) throw new SpoolIdTakenError(id, 'exists');
+        if (result === 2) throw new SpoolIdTakenError(id, 'writing');
+        return id;
+      }
       if (pendingLength > 0) await flush(Buffer.concat(pending, pendingLength));
-      if (claimed) await claimed;
+      await claim();
       // The commit goes out right behind the last writes without waiting for their replies (one round trip fewer,
       // and one fsync fewer with appendfsync always). It runs after them on this connection and fails unless every
       // chunk arrived; should it succeed although a write reported an error, the entry is discarded below.
