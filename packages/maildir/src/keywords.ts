@@ -3,6 +3,7 @@ import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, KeywordLimitError } from './errors.js';
 import { statOrNull, unlinkIfExists } from './fsutil.js';
+import { statNow } from './line-file.js';
 import { acquireDotlock } from './lock.js';
 
 export const KEYWORDS_NAME = 'dovecot-keywords';
@@ -45,7 +46,7 @@ export class KeywordMap {
 
   /** Re-reads the file when it changed; returns true when the mapping may differ. */
   async refresh(): Promise<boolean> {
-    const st = await statOrNull(this.path);
+    const st = statNow(this.path);
     const mtime = st ? Number(st.mtimeMs) : 0;
     if (mtime === this.mtimeMs) return false;
     let text = '';

@@ -7,7 +7,7 @@ import { isErrno } from './errors.js';
  * stat() that returns null for a missing file. Synchronous: the file is local and the call takes microseconds,
  * where a round trip through the thread pool costs tens of them, and this runs before every folder operation.
  */
-function statNow(path: string): Stats | null {
+export function statNow(path: string): Stats | null {
   try {
     return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch (err) {
