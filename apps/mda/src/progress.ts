@@ -122,11 +122,23 @@ export interface ProgressStoreOptions {
   doneRetentionMs?: number;
 }
 
+/** HSET of the fields and PEXPIRE of the key in one script call. KEYS: the record; ARGV: lifetime (ms), field, value, … */
+const RECORD = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+type RecordCommand = (key: string, retentionMs: number, ...fieldsAndValues: string[]) => Promise<unknown>;
+
 export class ProgressStore {
   constructor(
     private readonly client: RedisClient,
     private readonly options: ProgressStoreOptions,
-  ) {}
+  ) {
+    // A script, not MULTI: the same atomicity in one command, without building a transaction per record.
+    if (!(client as unknown as Record<string, unknown>).mailMdaProgressRecord) client.defineCommand('mailMdaProgressRecord', { numberOfKeys: 1, lua: RECORD });
+  }
 
   key(jobId: string): string {
     return `${this.options.prefix}:mda:progress:${jobId}`;
@@ -142,8 +154,8 @@ export class ProgressStore {
     const fields = encode(change);
     if (Object.keys(fields).length === 0) return;
     const key = this.key(progress.jobId);
-    const result = await this.client.multi().hset(key, fields).pexpire(key, this.options.retentionMs).exec();
-    for (const [err] of result ?? [[new Error('redis transaction aborted')]]) if (err) throw err;
+    const run = (this.client as unknown as { mailMdaProgressRecord: RecordCommand }).mailMdaProgressRecord.bind(this.client);
+    await run(key, this.options.retentionMs, ...Object.entries(fields).flat());
     progress.apply(change);
   }
 
