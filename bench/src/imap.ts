@@ -11,11 +11,12 @@
 // SECONDS; runs alternate between the servers and the medians of REPEAT runs are compared.
 // Settings: CONNECTIONS, IDLE_USERS, CLIENTS, MESSAGES, SECONDS, REPEAT, IMAPD_PROFILE (a directory for a CPU
 // profile of imapd), SKIP (memory or workload).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
+import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
 import { canRunDovecot, handOver, startDovecot } from './dovecot.js';
 import { ImapClient } from './imap-client.js';
 
@@ -26,8 +27,6 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const SKIP = process.env.SKIP ?? '';
-const PASSWORD = 'bench-password';
-const REPO = resolve(import.meta.dirname, '../..');
 
 const idleUser = (i: number): string => `idle${i}@example.test`;
 const mixUser = (i: number): string => `mix${i}@example.test`;
@@ -53,12 +52,6 @@ function message(i: number, to: string): string {
   return `${head}Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\nContent-Type: text/plain; charset=us-ascii\n\n${body}\n--b${i}\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${Buffer.alloc(2048, i).toString('base64').replace(/.{76}/g, '$&\n')}\n--b${i}--\n`;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function status(pid: number): Promise<{ ppid: number; rss: number } | null> {
@@ -71,30 +64,45 @@ async function status(pid: number): Promise<{ ppid: number; rss: number } | null
   }
 }
 
+/** CPU seconds of a process and of its waited-for children (utime, stime, cutime, cstime). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return fields.slice(11, 15).reduce((a, f) => a + Number(f), 0) / 100;
+}
+
+/** CPU seconds of a process tree: every live process in it, and the children it reaped. */
+async function treeCpu(root: number): Promise<number> {
+  let total = 0;
+  for (const pid of await treePids(root)) total += await cpuSeconds(pid);
+  return total;
+}
+
 async function pss(pid: number): Promise<number> {
   const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
   return Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0) * 1024;
 }
 
-/** RSS and PSS summed over a process and all its descendants, and how many processes that is. */
-async function treeMemory(root: number): Promise<{ rss: number; pss: number; processes: number }> {
+/** A process and all its descendants. */
+async function treePids(root: number): Promise<number[]> {
   const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = await status(Number(name));
-    if (!s) continue;
-    parent.set(Number(name), s.ppid);
-    rss.set(Number(name), s.rss);
+    if (s) parent.set(Number(name), s.ppid);
   }
   const inTree = (pid: number): boolean => {
     for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
     return false;
   };
+  return [...parent.keys()].filter(inTree);
+}
+
+/** RSS and PSS summed over a process and all its descendants, and how many processes that is. */
+async function treeMemory(root: number): Promise<{ rss: number; pss: number; processes: number }> {
   const total = { rss: 0, pss: 0, processes: 0 };
-  for (const [pid, r] of rss) {
-    if (!inTree(pid)) continue;
-    total.rss += r;
+  for (const pid of await treePids(root)) {
+    total.rss += (await status(pid))?.rss ?? 0;
     total.pss += await pss(pid);
     total.processes += 1;
   }
@@ -207,13 +215,24 @@ async function mixedClient(port: number, k: number, seconds: number, round: numb
   return ops;
 }
 
-async function workload(port: number, round: number, label = ''): Promise<number> {
+interface WorkloadFigures {
+  /** Commands per second. */
+  rate: number;
+  /** Server CPU milliseconds per command. */
+  cpu: number;
+}
+
+async function workload(port: number, serverPid: number, round: number, label = ''): Promise<WorkloadFigures> {
   timings = process.env.TIMINGS && label ? new Map() : null;
+  const cpuBefore = await treeCpu(serverPid);
   const started = process.hrtime.bigint();
   const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, k) => mixedClient(port, k, SECONDS, round)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await sleep(200); // Dovecot's imap processes exit after LOGOUT: let the master reap them (their CPU time)
+  const cpu = (await treeCpu(serverPid)) - cpuBefore;
   if (timings) console.log(`  ${label} ms per command: ${[...timings].map(([name, t]) => `${name} ${(t.ms / t.n).toFixed(1)}`).join(', ')}`);
-  return counts.reduce((a, b) => a + b, 0) / seconds;
+  const ops = counts.reduce((a, b) => a + b, 0);
+  return { rate: ops / seconds, cpu: (cpu * 1000) / ops };
 }
 
 async function main(): Promise<void> {
@@ -223,11 +242,8 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
   try {
     await chmod(dir.path, 0o755); // Dovecot's processes (dovecot, nobody) read below it
-    const etc = join(dir.path, 'etc');
-    await mkdir(etc);
     const users = [...Array.from({ length: IDLE_USERS }, (_, i) => idleUser(i)), ...Array.from({ length: CLIENTS }, (_, k) => mixUser(k))];
-    await writeFile(join(etc, 'users'), users.map((u) => `${u}:{PLAIN}${PASSWORD}::::::\n`).join(''));
-    await writeFile(join(etc, 'domains'), 'example.test\n');
+    await writeAccounts(dir.path, users);
     const location = join(dir.path, 'ours/%d/%n/Maildir');
     const store = new MaildirStore({ location });
     for (let i = 0; i < IDLE_USERS; i++) await store.deliver(idleUser(i), 'INBOX', message(i, idleUser(i)));
@@ -237,27 +253,11 @@ async function main(): Promise<void> {
     await cp(join(dir.path, 'ours'), join(dir.path, 'theirs'), { recursive: true });
 
     const port = await freePort();
-    const config = join(dir.path, 'mail.yaml');
-    await writeFile(
-      config,
-      [
-        'hostname: localhost',
-        `redis: { url: "${redis.url}" }`,
-        'paths:',
-        `  data: ${dir.path}/data`,
-        `  mailboxes: ${location}`,
-        `  users: ${etc}/users`,
-        `  domains: ${etc}/domains`,
-        `  aliases: ${etc}/aliases`,
-        `  virtual: ${etc}/virtual`,
-        'log: { level: warn }',
-        `limits: { connections: ${CONNECTIONS + 100}, connectionsPerIp: ${CONNECTIONS + 100}, connectionsPerUser: ${CONNECTIONS} }`,
-        `imapd: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
-        '',
-      ].join('\n'),
-    );
-    const profile = process.env.IMAPD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.IMAPD_PROFILE)}`] : [];
-    const imapd = spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', join(REPO, 'apps/imapd/src/bin.ts'), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const config = await writeConfig(dir.path, redis.url, location, [
+      `limits: { connections: ${CONNECTIONS + 100}, connectionsPerIp: ${CONNECTIONS + 100}, connectionsPerUser: ${CONNECTIONS} }`,
+      `imapd: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
+    ]);
+    const imapd = spawnDaemon('imapd', config, process.env.IMAPD_PROFILE);
     children.push(imapd);
     await waitForGreeting(port, imapd);
 
@@ -313,20 +313,21 @@ async function main(): Promise<void> {
 
     if (SKIP !== 'workload') {
       // Warm start: Dovecot builds its indexes on first access, imapd its folder indexes and the JIT.
-      if (dport !== undefined) await workload(dport, -1);
-      await workload(port, -1);
-      const samples = { ours: [] as number[], theirs: [] as number[] };
+      if (dport !== undefined) await workload(dport, dpid, -1);
+      await workload(port, imapd.pid!, -1);
+      const samples = { ours: [] as WorkloadFigures[], theirs: [] as WorkloadFigures[] };
       for (let r = 0; r < REPEAT; r++) {
-        samples.ours.push(await workload(port, r, 'imapd'));
-        if (dport !== undefined) samples.theirs.push(await workload(dport, r, 'dovecot'));
+        samples.ours.push(await workload(port, imapd.pid!, r, 'imapd'));
+        if (dport !== undefined) samples.theirs.push(await workload(dport, dpid, r, 'dovecot'));
       }
+      const theirs = samples.theirs.length > 0;
       console.log(header);
-      console.log(row(`mixed workload, ${CLIENTS} clients`, median(samples.ours), samples.theirs.length ? median(samples.theirs) : undefined, 'commands per second'));
-      console.log(`  runs: imapd ${samples.ours.map((s) => s.toFixed(0)).join(' ')}; dovecot ${samples.theirs.map((s) => s.toFixed(0)).join(' ')}`);
+      console.log(row(`mixed workload, ${CLIENTS} clients`, median(samples.ours.map((s) => s.rate)), theirs ? median(samples.theirs.map((s) => s.rate)) : undefined, 'commands per second'));
+      console.log(row('server CPU per command', median(samples.ours.map((s) => s.cpu)), theirs ? median(samples.theirs.map((s) => s.cpu)) : undefined, 'ms (all processes)'));
+      console.log(`  runs: imapd ${samples.ours.map((s) => s.rate.toFixed(0)).join(' ')}; dovecot ${samples.theirs.map((s) => s.rate.toFixed(0)).join(' ')}`);
     }
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await stopAll(children);
     for (const stop of stops) await stop();
     await redis.stop();
     await dir.cleanup();

@@ -5,11 +5,12 @@
 // server spent per MB sent by RETR (from /proc: pop3d's process; Dovecot's master with the mail processes it reaped),
 // which other load on the machine disturbs much less than throughput.
 // Settings: MESSAGES, MESSAGE_KB, REPEAT, LOGIN_SECONDS (0 measures RETR only), CLIENTS, POP3D_PROFILE.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
+import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
 import { BenchClient } from './pop3-client.js';
 import { canRunDovecot, handOver, startDovecotPop3 } from './pop3-dovecot.js';
 
@@ -18,8 +19,6 @@ const MESSAGE_KB = Number(process.env.MESSAGE_KB ?? 512);
 const REPEAT = Number(process.env.REPEAT ?? 5);
 const LOGIN_SECONDS = Number(process.env.LOGIN_SECONDS ?? 2);
 const CLIENTS = Number(process.env.CLIENTS ?? 8);
-const PASSWORD = 'bench-password';
-const REPO = resolve(import.meta.dirname, '../..');
 
 const reader = (i: number): string => `reader${i}@example.test`;
 const BIG = reader(0);
@@ -88,12 +87,6 @@ async function retrAll(port: number): Promise<{ octets: number; seconds: number 
   return { octets, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** CLIENTS loops of connect, USER, PASS, STAT, QUIT for LOGIN_SECONDS: logins per second. */
 async function loginRate(port: number): Promise<number> {
   const until = Date.now() + LOGIN_SECONDS * 1000;
@@ -120,11 +113,8 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
   try {
     await chmod(dir.path, 0o755); // Dovecot's processes (dovecot, nobody) read below it
-    const etc = join(dir.path, 'etc');
-    await mkdir(etc);
     const users = [BIG, ...Array.from({ length: CLIENTS }, (_, k) => reader(k + 1))];
-    await writeFile(join(etc, 'users'), users.map((u) => `${u}:{PLAIN}${PASSWORD}::::::\n`).join(''));
-    await writeFile(join(etc, 'domains'), 'example.test\n');
+    await writeAccounts(dir.path, users);
     const location = join(dir.path, 'ours/%d/%n/Maildir');
     const store = new MaildirStore({ location });
     for (let i = 0; i < MESSAGES; i++) await store.deliver(BIG, 'INBOX', message(i, MESSAGE_KB));
@@ -134,27 +124,9 @@ async function main(): Promise<void> {
     await cp(join(dir.path, 'ours'), join(dir.path, 'theirs'), { recursive: true });
 
     const port = await freePort();
-    const config = join(dir.path, 'mail.yaml');
-    await writeFile(
-      config,
-      [
-        'hostname: localhost',
-        `redis: { url: "${redis.url}" }`,
-        'paths:',
-        `  data: ${dir.path}/data`,
-        `  mailboxes: ${location}`,
-        `  users: ${etc}/users`,
-        `  domains: ${etc}/domains`,
-        `  aliases: ${etc}/aliases`,
-        `  virtual: ${etc}/virtual`,
-        'log: { level: warn }',
-        `pop3d: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
-        '',
-      ].join('\n'),
-    );
+    const config = await writeConfig(dir.path, redis.url, location, [`pop3d: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`]);
     // POP3D_PROFILE=<dir> writes a CPU profile of pop3d there.
-    const profile = process.env.POP3D_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.POP3D_PROFILE)}`] : [];
-    const pop3d = spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', join(REPO, 'apps/pop3d/src/bin.ts'), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const pop3d = spawnDaemon('pop3d', config, process.env.POP3D_PROFILE);
     children.push(pop3d);
     await waitForGreeting(port, pop3d);
 
@@ -218,8 +190,7 @@ async function main(): Promise<void> {
       console.log(`RETR throughput per run (MB/s), pop3d/Dovecot: ${samples.ours.retr.map((r, i) => `${r.mbps.toFixed(0)}/${samples.theirs.retr[i]!.mbps.toFixed(0)}`).join(' ')}`);
     }
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await stopAll(children);
     for (const stop of stops) await stop();
     await redis.stop();
     await dir.cleanup();

@@ -1,0 +1,61 @@
+// What the side-by-side benches share: the accounts directory (users, domains), the config file of one of our
+// daemons over a Maildir location, starting that daemon from its sources (optionally with a CPU profile),
+// stopping it, and medians.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+export const PASSWORD = 'bench-password';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Writes `<dir>/etc` (the users, all with PASSWORD, in the {PLAIN} scheme, and the domain example.test). */
+export async function writeAccounts(dir: string, users: readonly string[]): Promise<string> {
+  const etc = join(dir, 'etc');
+  await mkdir(etc, { recursive: true });
+  await writeFile(join(etc, 'users'), users.map((u) => `${u}:{PLAIN}${PASSWORD}::::::\n`).join(''));
+  await writeFile(join(etc, 'domains'), 'example.test\n');
+  return etc;
+}
+
+/** Writes `<dir>/mail.yaml` for one daemon: Redis, paths (accounts from writeAccounts), `lines` added (listeners, limits). */
+export async function writeConfig(dir: string, redisUrl: string, location: string, lines: readonly string[]): Promise<string> {
+  const etc = join(dir, 'etc');
+  const config = join(dir, 'mail.yaml');
+  await writeFile(
+    config,
+    [
+      'hostname: localhost',
+      `redis: { url: "${redisUrl}" }`,
+      'paths:',
+      `  data: ${dir}/data`,
+      `  mailboxes: ${location}`,
+      `  users: ${etc}/users`,
+      `  domains: ${etc}/domains`,
+      `  aliases: ${etc}/aliases`,
+      `  virtual: ${etc}/virtual`,
+      'log: { level: warn }',
+      ...lines,
+      '',
+    ].join('\n'),
+  );
+  return config;
+}
+
+/** Starts apps/<app> from its sources with `config`; a CPU profile goes to `profileDir` when given. */
+export function spawnDaemon(app: 'imapd' | 'pop3d', config: string, profileDir?: string): ChildProcess {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  return spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', join(REPO, `apps/${app}/src/bin.ts`), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** SIGTERM to each child, then waits for all to exit. */
+export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+}
