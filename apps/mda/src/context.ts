@@ -4,6 +4,7 @@ import type { Directory } from '@mail/auth';
 import type { Logger } from '@mail/log';
 import type { Producer, QueueAdmin } from '@mail/queue';
 import type { DeliveryFilter } from './filter.js';
+import type { InboundChecks } from './authres.js';
 import type { ContentChecks } from './hooks.js';
 import type { ProgressStore } from './progress.js';
 import type { Quarantine } from './quarantine.js';
@@ -36,6 +37,8 @@ export interface MdaContext {
   quarantine: Quarantine;
   /** Spam and virus commands; undefined when neither is configured. */
   checks?: ContentChecks;
+  /** SPF, DKIM and DMARC of mail from untrusted clients; undefined when turned off. */
+  inbound?: InboundChecks;
   settings: MdaSettings;
   now(): number;
   log: Logger;

@@ -5,6 +5,7 @@ import { shouldSendDsn } from '@mail/dsn';
 import { done, retryLater, type Handler, type JobContext, type Outcome } from '@mail/queue';
 import type { MdaContext } from './context.js';
 import { forwardTargets, resumeForwards } from './forward.js';
+import { authenticationFields } from './authres.js';
 import { checkContent, HookError, type ContentVerdict } from './hooks.js';
 import { deliverLocal, failedRecord, type LocalDelivery, type TemporaryFailure } from './local.js';
 import { readHead, spoolOpener, type OpenMessage } from './message.js';
@@ -95,6 +96,7 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   }
   if (verdict.virus) return quarantine(ctx, job, progress, pending);
 
+  const authFields = ctx.inbound ? await authenticationFields(ctx.inbound, data, open, head.eol, ctx.log) : Buffer.alloc(0);
   const facts = traceFacts(head.fields);
   const hops = facts.received + facts.deliveredTo.length;
   const arrival = arrivalOf(job);
@@ -120,7 +122,7 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
       if (shouldSendDsn(data, recipient, 'expanded')) record.report = 'expanded';
       await ctx.progress.record(progress, { targets: { [`${i}/*`]: record } });
     }
-    const delivery: LocalDelivery = { ctx, data, open, head, facts, verdict, arrival, expanded: plan.expanded };
+    const delivery: LocalDelivery = { ctx, data, open, head, facts, verdict, arrival, expanded: plan.expanded, authFields };
     const todo = plan.targets.filter((t) => !progress.target(t.id));
     // Without remote targets, the last outcome of a recipient whose targets all finished also marks the recipient
     // done, in the same command (one Redis write less per message; forwards must be queued before that mark).

@@ -32,6 +32,8 @@ export interface LocalDelivery {
   arrival: number;
   /** The recipient expanded to several targets: no per-target success report (the "expanded" one covers it). */
   expanded: boolean;
+  /** Authentication-Results and Received-SPF fields of the message (empty when it was not checked). */
+  authFields: Buffer;
 }
 
 /** A failure record for a target, owing a report when the sender asked for failure reports. */
@@ -68,7 +70,8 @@ export async function deliverLocal(d: LocalDelivery, target: PlannedTarget): Pro
     spam: d.verdict.spam,
   });
   const actions: FilterAction[] = decided.length > 0 ? decided : [{ type: 'keep', folder: 'INBOX' }];
-  const prefix = traceFields({ sender: data.sender, recipient: account.address, extra: d.verdict.spam ? [['X-Spam-Flag', 'YES']] : [] }, d.head.eol);
+  const trace = traceFields({ sender: data.sender, recipient: account.address, extra: d.verdict.spam ? [['X-Spam-Flag', 'YES']] : [] }, d.head.eol);
+  const prefix = d.authFields.length > 0 ? Buffer.concat([trace, d.authFields]) : trace;
   // With a spam check configured, what the message claims about itself is not believed.
   const drop = ctx.checks?.spamCommand ? (name: string) => name === 'x-spam-flag' : undefined;
   const quota = quotaOf(target);

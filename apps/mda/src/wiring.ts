@@ -8,6 +8,8 @@ import type { Logger } from '@mail/log';
 import { createRedisNotifier } from '@mail/maildir';
 import { closeRedis, createRedis, keyPrefix, Producer, QueueAdmin, type RedisClient, type RetrySchedule } from '@mail/queue';
 import { Redis } from 'ioredis';
+import { NetworkList } from '@mail/net';
+import { checkResolver } from './authres.js';
 import type { MdaContext } from './context.js';
 import { defaultFilter, type DeliveryFilter } from './filter.js';
 import { ProgressStore } from './progress.js';
@@ -62,6 +64,9 @@ export async function wire(config: Config, log: Logger, options: WireOptions = {
       filter: options.filter ?? defaultFilter,
       quarantine: new DirectoryQuarantine(join(config.paths.data, 'quarantine')),
       ...(spamCommand || virusCommand ? { checks: { spamCommand, virusCommand, timeoutMs: config.mda.hookTimeout } } : {}),
+      ...(config.mda.authenticationResults
+        ? { inbound: { hostname: config.hostname, trusted: new NetworkList(config.mynetworks), resolver: checkResolver(config.mda.dnsServers) } }
+        : {}),
       settings: {
         maxHops: config.mda.maxHops,
         quotaGrace: config.mda.quotaGrace,

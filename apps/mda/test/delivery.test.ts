@@ -32,7 +32,7 @@ beforeAll(async () => {
     {
       mda: {
         maxHops: 5,
-        quotaGrace: '2s',
+        quotaGrace: '5s', // long enough that a loaded machine still makes the first attempt inside it
         spamCommand: "if grep -q '^X-Test-Spam: yes'; then exit 1; else exit 0; fi",
         virusCommand: "if grep -q 'EICAR-TEST-SIGNATURE'; then exit 1; else exit 0; fi",
       },
@@ -181,7 +181,7 @@ describe('quota', () => {
       return j && j.state === 'delayed' ? j : undefined;
     }, 10_000, 'deferred');
     expect(deferred.lastError).toMatch(/452 4\.2\.2/);
-    await fx.delivered(spoolId, 15_000);
+    await fx.delivered(spoolId, 20_000);
     expect(await fx.messages('carol@example.test')).toEqual([]);
     const report = await eventually(async () => (await reportsFor('alice@example.test')).find((m) => m.includes('test quota')));
     expect(parseReport(report).groups[1]).toMatchObject({ status: '5.2.2', action: 'failed', 'final-recipient': 'rfc822;carol@example.test' });

@@ -65,6 +65,8 @@ export async function fixture(files: Files, settings: Partial<ConfigInput> = {},
     },
     auth: { reloadInterval: 0 },
     log: { level: 'silent' },
+    // The test jobs' client (192.0.2.1) is trusted: no SPF/DKIM/DMARC lookups in the real DNS (authres.test.ts has those).
+    mynetworks: ['192.0.2.0/24', '127.0.0.0/8', '::1/128'],
     ...settings,
   } satisfies ConfigInput);
   const producer = await Producer.open({ redis: config.redis });

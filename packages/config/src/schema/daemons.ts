@@ -37,6 +37,8 @@ export const Mda = z
     virusCommand: z.string().optional().describe('command that reads the message on stdin and exits 1 for a virus (e.g. clamdscan --no-summary -)'),
     hookTimeout: Duration.prefault('1m').describe('a spam or virus command still running after this long is killed and the delivery is retried later'),
     jobLock: Duration.prefault('1m').describe('a delivery whose mda stopped answering for this long (crashed, host lost) is taken over by another mda'),
+    authenticationResults: z.boolean().default(true).describe('check SPF, DKIM and DMARC of mail from clients neither authenticated nor in mynetworks, and add Authentication-Results and Received-SPF fields (nothing is rejected)'),
+    dnsServers: z.array(z.string()).default([]).describe('resolvers for the SPF, DKIM and DMARC lookups (ip or ip:port); empty uses the system resolver'),
   })
   .prefault({})
   .describe('local delivery into Maildir');
