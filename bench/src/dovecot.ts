@@ -133,3 +133,15 @@ export async function startDovecot(dir: string, port: number, users: readonly Do
     },
   };
 }
+
+/**
+ * Dovecot for a bench laid out as `<root>/theirs/example.test/<local part>/Maildir` (the copy of our Maildirs it
+ * gets), the users logging in with `password`: the copy handed over to `nobody`, Dovecot's files in `<root>/dovecot`.
+ */
+export async function startBenchDovecot(root: string, port: number, users: readonly string[], password: string, options: DovecotOptions): Promise<DovecotServer> {
+  await handOver(join(root, 'theirs'));
+  const dir = join(root, 'dovecot');
+  await mkdir(dir);
+  const maildir = (u: string): string => join(root, 'theirs', 'example.test', u.split('@')[0]!, 'Maildir');
+  return startDovecot(dir, port, users.map((u) => ({ user: u, password: `{PLAIN}${password}`, maildir: maildir(u) })), { ...options, handedOver: true });
+}

@@ -12,12 +12,12 @@
 // Settings: CONNECTIONS, IDLE_USERS, CLIENTS, MESSAGES, SECONDS, REPEAT, IMAPD_PROFILE (a directory for a CPU
 // profile of imapd), SKIP (memory or workload).
 import type { ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, readdir, readFile } from 'node:fs/promises';
+import { chmod, cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
 import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
-import { canRunDovecot, handOver, startDovecot } from './dovecot.js';
+import { canRunDovecot, startBenchDovecot } from './dovecot.js';
 import { ImapClient } from './imap-client.js';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 2000);
@@ -267,25 +267,16 @@ async function main(): Promise<void> {
     let dpid = 0;
     if (canRunDovecot) {
       dport = await freePort();
-      await handOver(join(dir.path, 'theirs'));
-      const dovecotDir = join(dir.path, 'dovecot');
-      await mkdir(dovecotDir);
-      const dovecot = await startDovecot(
-        dovecotDir,
-        dport,
-        users.map((u) => ({ user: u, password: `{PLAIN}${PASSWORD}`, maildir: join(dir.path, 'theirs', 'example.test', u.split('@')[0]!, 'Maildir') })),
-        {
-          protocol: 'imap',
-          handedOver: true,
-          // One imap process per connection (Dovecot's default); enough of them, and of client slots, for CONNECTIONS.
-          extra: [
-            `default_process_limit = ${CONNECTIONS + 500}`,
-            `default_client_limit = ${2 * CONNECTIONS + 1000}`,
-            `service imap {\n  process_limit = ${CONNECTIONS + 500}\n}`,
-            `protocol imap {\n  mail_max_userip_connections = ${CONNECTIONS}\n}`,
-          ],
-        },
-      );
+      const dovecot = await startBenchDovecot(dir.path, dport, users, PASSWORD, {
+        protocol: 'imap',
+        // One imap process per connection (Dovecot's default); enough of them, and of client slots, for CONNECTIONS.
+        extra: [
+          `default_process_limit = ${CONNECTIONS + 500}`,
+          `default_client_limit = ${2 * CONNECTIONS + 1000}`,
+          `service imap {\n  process_limit = ${CONNECTIONS + 500}\n}`,
+          `protocol imap {\n  mail_max_userip_connections = ${CONNECTIONS}\n}`,
+        ],
+      });
       dpid = dovecot.pid;
       stops.push(() => dovecot.stop());
     } else {

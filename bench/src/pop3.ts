@@ -6,13 +6,13 @@
 // which other load on the machine disturbs much less than throughput.
 // Settings: MESSAGES, MESSAGE_KB, REPEAT, LOGIN_SECONDS (0 measures RETR only), CLIENTS, POP3D_PROFILE.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, readFile } from 'node:fs/promises';
+import { chmod, cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
 import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
 import { BenchClient } from './pop3-client.js';
-import { canRunDovecot, handOver, startDovecotPop3 } from './pop3-dovecot.js';
+import { canRunDovecot, startBenchDovecot } from './dovecot.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 100);
 const MESSAGE_KB = Number(process.env.MESSAGE_KB ?? 512);
@@ -137,14 +137,7 @@ async function main(): Promise<void> {
     let dpid = 0;
     if (canRunDovecot) {
       dport = await freePort();
-      await handOver(join(dir.path, 'theirs'));
-      const dovecotDir = join(dir.path, 'dovecot');
-      await mkdir(dovecotDir);
-      const dovecot = await startDovecotPop3(
-        dovecotDir,
-        dport,
-        users.map((u) => ({ user: u, password: `{PLAIN}${PASSWORD}`, maildir: join(dir.path, 'theirs', 'example.test', u.split('@')[0]!, 'Maildir') })),
-      );
+      const dovecot = await startBenchDovecot(dir.path, dport, users, PASSWORD, { protocol: 'pop3' });
       stops.push(() => dovecot.stop());
       dpid = dovecot.pid;
       try {
