@@ -6,7 +6,7 @@ import { NetworkList } from '@mail/net';
 import type { DeliverJob } from '@mail/queue';
 import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
-import { authenticationFields, needsChecks, type InboundChecks } from './authres.js';
+import { authenticationFields, isAuthservId, needsChecks, type InboundChecks } from './authres.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const publicBase64 = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
@@ -83,5 +83,13 @@ describe('inbound SPF, DKIM and DMARC', () => {
     const broken = { ...checks, resolver: () => Promise.reject(new Error('resolver exploded')) };
     const fields = await authenticationFields(broken, job('192.0.2.10'), () => { throw new Error('spool gone'); }, '\r\n', log);
     expect(fields.length).toBe(0);
+  });
+
+  it('recognises results that claim to come from this host', () => {
+    expect(isAuthservId('mx.suite.test; dkim=pass header.d=sender.test', 'mx.suite.test')).toBe(true);
+    expect(isAuthservId('MX.Suite.Test;\n spf=pass', 'mx.suite.test')).toBe(true);
+    expect(isAuthservId('(forged) mx.suite.test 1; none', 'mx.suite.test')).toBe(true);
+    expect(isAuthservId('mx.other.test; dkim=pass', 'mx.suite.test')).toBe(false);
+    expect(isAuthservId('mx.suite.test.evil; dkim=pass', 'mx.suite.test')).toBe(false);
   });
 });

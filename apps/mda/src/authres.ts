@@ -27,6 +27,12 @@ export function checkResolver(servers: readonly string[]): DNSResolver {
   return (name, rrtype) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
 }
 
+/** Whether an Authentication-Results value names `hostname` as its authserv-id (case-insensitive, comments skipped). */
+export function isAuthservId(value: string, hostname: string): boolean {
+  const id = value.replace(/\([^)]*\)/g, ' ').trim().split(/[\s;]+/)[0] ?? '';
+  return id.toLowerCase() === hostname.toLowerCase();
+}
+
 /** Whether a message of this job gets checked. */
 export function needsChecks(checks: InboundChecks, received: DeliverJob['received']): boolean {
   if (received.authUser !== undefined || received.protocol.toLowerCase() === 'local') return false;

@@ -7,6 +7,7 @@ import { SpoolNotFoundError, type DeliverJob } from '@mail/queue';
 import type { MdaContext } from './context.js';
 import { JUNK, type FilterAction } from './filter.js';
 import type { ContentVerdict } from './hooks.js';
+import { isAuthservId } from './authres.js';
 import { deliverySource, type MessageHead, type OpenMessage } from './message.js';
 import type { PlannedTarget } from './plan.js';
 import type { TargetRecord } from './progress.js';
@@ -73,7 +74,13 @@ export async function deliverLocal(d: LocalDelivery, target: PlannedTarget): Pro
   const trace = traceFields({ sender: data.sender, recipient: account.address, extra: d.verdict.spam ? [['X-Spam-Flag', 'YES']] : [] }, d.head.eol);
   const prefix = d.authFields.length > 0 ? Buffer.concat([trace, d.authFields]) : trace;
   // With a spam check configured, what the message claims about itself is not believed.
-  const drop = ctx.checks?.spamCommand ? (name: string) => name === 'x-spam-flag' : undefined;
+  const dropSpamFlag = ctx.checks?.spamCommand !== undefined;
+  // Results the message claims this host made are forged (RFC 8601 §5): removed when this host checks.
+  const forgedResults = d.authFields.length > 0 ? ctx.inbound?.hostname : undefined;
+  const drop =
+    dropSpamFlag || forgedResults
+      ? (name: string, value: string) => (dropSpamFlag && name === 'x-spam-flag') || (forgedResults !== undefined && name === 'authentication-results' && isAuthservId(value, forgedResults))
+      : undefined;
   const quota = quotaOf(target);
   const folders: string[] = [];
   for (const [k, action] of actions.entries()) {

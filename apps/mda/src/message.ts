@@ -74,7 +74,7 @@ export async function readHead(open: OpenMessage, limit = HEAD_LIMIT): Promise<M
  * The bytes written to one mailbox: `prefix` (trace fields), then the message. When `drop` is given, header fields
  * whose name it accepts are left out (a header longer than the limit is passed on unchanged).
  */
-export async function* deliverySource(open: OpenMessage, prefix: Buffer, drop?: (name: string) => boolean, limit = HEAD_LIMIT): AsyncGenerator<Buffer> {
+export async function* deliverySource(open: OpenMessage, prefix: Buffer, drop?: (name: string, value: string) => boolean, limit = HEAD_LIMIT): AsyncGenerator<Buffer> {
   const source = open() as AsyncIterable<Uint8Array | string>;
   if (!drop) {
     yield prefix;
@@ -87,7 +87,7 @@ export async function* deliverySource(open: OpenMessage, prefix: Buffer, drop?: 
     if (end < 0) {
       yield Buffer.concat([prefix, buffered]);
     } else {
-      const kept = parseHeader(buffered.subarray(0, end)).filter((f) => !drop(f.name.trim().toLowerCase()));
+      const kept = parseHeader(buffered.subarray(0, end)).filter((f) => !drop(f.name.trim().toLowerCase(), f.value));
       yield Buffer.concat([prefix, Buffer.from(kept.map((f) => f.raw).join(''), 'latin1'), buffered.subarray(end)]);
     }
     if (done) return;
