@@ -1,8 +1,8 @@
 // What the side-by-side benches share: the accounts directory (users, domains), the config file of one of our
 // daemons over a Maildir location, starting that daemon from its sources (optionally with a CPU profile),
-// stopping it, and medians.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+// stopping it, waiting for its greeting, its CPU time, and medians.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -58,4 +58,29 @@ export function spawnDaemon(app: 'imapd' | 'pop3d', config: string, profileDir?:
 export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+}
+
+/** Retries `greet` (connect and leave) until it succeeds: the daemon answers. */
+export async function waitForGreeting(child: ChildProcess, name: string, greet: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited`);
+    try {
+      await greet();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${name} did not answer`);
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds (user and system) a process has used, with those of its children it has reaped. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name: state is field 3; utime, stime, cutime, cstime are fields 14 to 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / CLOCK_TICKS;
 }

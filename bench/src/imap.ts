@@ -16,7 +16,7 @@ import { chmod, cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
-import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
+import { cpuSeconds, median, PASSWORD, spawnDaemon, stopAll, waitForGreeting, writeAccounts, writeConfig } from './daemon.js';
 import { canRunDovecot, startBenchDovecot } from './dovecot.js';
 import { ImapClient } from './imap-client.js';
 
@@ -64,13 +64,6 @@ async function status(pid: number): Promise<{ ppid: number; rss: number } | null
   }
 }
 
-/** CPU seconds of a process and of its waited-for children (utime, stime, cutime, cstime). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return fields.slice(11, 15).reduce((a, f) => a + Number(f), 0) / 100;
-}
-
 /** CPU seconds of a process tree: every live process in it, and the children it reaped. */
 async function treeCpu(root: number): Promise<number> {
   let total = 0;
@@ -107,21 +100,6 @@ async function treeMemory(root: number): Promise<{ rss: number; pss: number; pro
     total.processes += 1;
   }
   return total;
-}
-
-async function waitForGreeting(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('imapd exited');
-    try {
-      const c = await ImapClient.connect(port);
-      await c.logout();
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error('imapd did not answer');
 }
 
 /** Opens `n` connections that LOGIN and stay; `parallel` at a time. */
@@ -259,7 +237,7 @@ async function main(): Promise<void> {
     ]);
     const imapd = spawnDaemon('imapd', config, process.env.IMAPD_PROFILE);
     children.push(imapd);
-    await waitForGreeting(port, imapd);
+    await waitForGreeting(imapd, 'imapd', async () => (await ImapClient.connect(port)).logout());
 
     console.log(`IMAP benchmark: memory with ${CONNECTIONS} idle authenticated connections over ${IDLE_USERS} accounts; workload: ${CLIENTS} clients, ${MESSAGES} messages each (1-40 KiB), ${SECONDS} s runs, medians of ${REPEAT} alternating runs`);
 

@@ -5,12 +5,12 @@
 // server spent per MB sent by RETR (from /proc: pop3d's process; Dovecot's master with the mail processes it reaped),
 // which other load on the machine disturbs much less than throughput.
 // Settings: MESSAGES, MESSAGE_KB, REPEAT, LOGIN_SECONDS (0 measures RETR only), CLIENTS, POP3D_PROFILE.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmod, cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
-import { median, PASSWORD, spawnDaemon, stopAll, writeAccounts, writeConfig } from './daemon.js';
+import { cpuSeconds, median, PASSWORD, spawnDaemon, stopAll, waitForGreeting, writeAccounts, writeConfig } from './daemon.js';
 import { BenchClient } from './pop3-client.js';
 import { canRunDovecot, startBenchDovecot } from './dovecot.js';
 
@@ -30,31 +30,6 @@ function message(i: number, kb: number): string {
   let body = '';
   for (let l = 0; l < lines; l++) body += l % 500 === 0 ? `.${line}` : line;
   return `From: sender${i}@example.org\nTo: ${BIG}\nSubject: message ${i}\nMessage-ID: <${i}@bench.example.org>\n\n${body}`;
-}
-
-async function waitForGreeting(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('pop3d exited');
-    try {
-      const c = await BenchClient.connect(port);
-      await c.quit();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('pop3d did not answer');
-}
-
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU seconds (user and system) a process has used, with those of its children it has reaped. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name: state is field 3; utime, stime, cutime, cstime are fields 14 to 17.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / CLOCK_TICKS;
 }
 
 interface RetrRun {
@@ -128,7 +103,7 @@ async function main(): Promise<void> {
     // POP3D_PROFILE=<dir> writes a CPU profile of pop3d there.
     const pop3d = spawnDaemon('pop3d', config, process.env.POP3D_PROFILE);
     children.push(pop3d);
-    await waitForGreeting(port, pop3d);
+    await waitForGreeting(pop3d, 'pop3d', async () => (await BenchClient.connect(port)).quit());
 
     const megabytes = (MESSAGES * MESSAGE_KB) / 1024;
     console.log(`POP3 benchmark: ${MESSAGES} messages of ${MESSAGE_KB} KiB (${megabytes.toFixed(0)} MiB, LF line endings) per RETR run; logins: ${CLIENTS} clients for ${LOGIN_SECONDS} s; medians of ${REPEAT} alternating runs`);
