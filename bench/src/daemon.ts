@@ -49,7 +49,7 @@ export async function writeConfig(dir: string, redisUrl: string, location: strin
 }
 
 /** Starts apps/<app> from its sources with `config`; a CPU profile goes to `profileDir` when given. */
-export function spawnDaemon(app: 'imapd' | 'pop3d', config: string, profileDir?: string): ChildProcess {
+export function spawnDaemon(app: 'imapd' | 'pop3d' | 'smtpd' | 'mda', config: string, profileDir?: string): ChildProcess {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
   return spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', join(REPO, `apps/${app}/src/bin.ts`), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
