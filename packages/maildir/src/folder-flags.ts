@@ -96,7 +96,9 @@ export async function updateFlags(index: FolderIndex, uids: readonly number[], m
       if (rec) await attempt(rec);
     }
   }
-  await index.modseqLog.append(lines);
+  // Not synced, like the renames themselves (Dovecot's mail_fsync=optimized does not sync flag changes either):
+  // a power failure can undo a flag change, never lose mail, and mod-sequences never go back (see FolderIndex).
+  await index.modseqLog.append(lines, false);
   index.applyNoted();
   const updated: FlagState[] = [];
   for (const uid of changed) {

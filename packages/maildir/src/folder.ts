@@ -22,7 +22,6 @@ import { withFlags } from './filename.js';
 import { parseFlags } from './flags.js';
 import { updateFlags } from './folder-flags.js';
 import type { FolderIndex } from './folder-index.js';
-import { fsyncDir } from './fsutil.js';
 import { appendMessage } from './folder-append.js';
 import { transferMessages } from './folder-transfer.js';
 import { changeOf, statusOf, toMessageInfo, type FolderRef, type StoreServices } from './internal.js';
@@ -171,8 +170,9 @@ export class MaildirFolder implements MailFolder {
     }
     if (done.length > 0) {
       const modseq = this.index.modseqLog.highest + 1;
-      await this.index.modseqLog.append(done.map((uid): ModseqLine => ({ kind: 'expunge', uid, modseq })));
-      await Promise.all([fsyncDir(join(this.ref.path, 'cur')), fsyncDir(join(this.ref.path, 'new'))]);
+      // Not synced (as Dovecot's mail_fsync=optimized): a power failure can bring an expunged message back, never
+      // lose one, and mod-sequences never go back (see FolderIndex).
+      await this.index.modseqLog.append(done.map((uid): ModseqLine => ({ kind: 'expunge', uid, modseq })), false);
       this.index.applyNoted();
     }
     return { done: done.sort((a, b) => a - b), bytes };
