@@ -1,8 +1,8 @@
 // mailsuite-dedupe: per-account record of delivered dedupe keys, so that a retried delivery job stores its message once.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { appendDurably, atomicWriteFile, fsyncFile } from './fsutil.js';
-import { LineFollower } from './line-file.js';
+import { atomicWriteFile, fsyncFile } from './fsutil.js';
+import { LineFollower, type LineBatch } from './line-file.js';
 import { acquireDotlock, type Dotlock } from './lock.js';
 
 export const DEDUPE_NAME = 'mailsuite-dedupe';
@@ -60,7 +60,10 @@ export class DedupeIndex {
 
   /** Reads new lines (call under the lock). */
   async refresh(): Promise<void> {
-    const batch = await this.follower.read();
+    this.take(await this.follower.read());
+  }
+
+  private take(batch: LineBatch | null): void {
     if (!batch) return;
     if (batch.reset) {
       this.entries.clear();
@@ -91,9 +94,7 @@ export class DedupeIndex {
     if (entries.length === 0) return;
     await this.compactIfBig();
     const time = Math.floor(Date.now() / 1000);
-    await appendDurably(this.path, entries.map((e) => `P ${e.hash} ${e.folderDir || '-'} ${e.base} ${time}\n`).join(''), sync);
-    for (const e of entries) this.entries.set(e.hash, { state: 'pending', folderDir: e.folderDir, base: e.base, time });
-    await this.refresh();
+    this.take(await this.follower.append(entries.map((e) => `P ${e.hash} ${e.folderDir || '-'} ${e.base} ${time}\n`).join(''), sync));
   }
 
   /** Syncs what markPending(…, false) appended. */
@@ -105,8 +106,7 @@ export class DedupeIndex {
   async markDone(hashes: readonly string[]): Promise<void> {
     if (hashes.length === 0) return;
     const time = Math.floor(Date.now() / 1000);
-    await appendDurably(this.path, hashes.map((hash) => `D ${hash} ${time}\n`).join(''), false);
-    await this.refresh();
+    this.take(await this.follower.append(hashes.map((hash) => `D ${hash} ${time}\n`).join(''), false));
   }
 
   /** Drops expired entries by rewriting the file (under the lock) once it is big. */

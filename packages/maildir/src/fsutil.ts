@@ -52,17 +52,6 @@ export async function atomicWriteFile(path: string, content: string | Uint8Array
   if (options.syncDir !== false) await fsyncDir(dirname(path));
 }
 
-/** Appends one buffer in a single write with O_APPEND, optionally syncing the data. */
-export async function appendDurably(path: string, content: string, sync: boolean): Promise<void> {
-  const handle = await open(path, 'a', 0o600);
-  try {
-    await handle.write(content);
-    if (sync) await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** stat() that returns null for a missing file. */
 export async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
   try {

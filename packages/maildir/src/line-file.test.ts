@@ -28,4 +28,17 @@ describe('LineFollower', () => {
     await unlink(path);
     expect(await f.read()).toEqual({ reset: true, header: null, lines: [] });
   });
+
+  it('append returns its own lines without reading the file again, and falls back to reading when others wrote', async () => {
+    const path = join(dir.path, 'log');
+    const f = new LineFollower(path);
+    expect(await f.append('H\na\n', false)).toEqual({ reset: true, header: 'H', lines: ['a'] });
+    expect(await f.append('b\nc\n', true)).toEqual({ reset: false, header: null, lines: ['b', 'c'] });
+    expect(await f.read()).toBeNull();
+    await appendFile(path, 'other\n');
+    expect(await f.append('d\n', false)).toEqual({ reset: false, header: null, lines: ['other', 'd'] });
+    expect(await f.read()).toBeNull();
+    await appendFile(path, 'e\n');
+    expect(await f.read()).toEqual({ reset: false, header: null, lines: ['e'] });
+  });
 });

@@ -1,7 +1,7 @@
 // mailsuite-modseq: a per-folder append-only log of CONDSTORE mod-sequences, internal dates and last seen flags.
 import { join } from 'node:path';
-import { appendDurably, atomicWriteFile } from './fsutil.js';
-import { LineFollower } from './line-file.js';
+import { atomicWriteFile } from './fsutil.js';
+import { LineFollower, type LineBatch } from './line-file.js';
 
 export const MODSEQ_NAME = 'mailsuite-modseq';
 const MAGIC = 'mailsuite-modseq 1';
@@ -108,7 +108,10 @@ export class ModseqLog {
 
   /** Reads new lines; returns true when anything changed. */
   async refresh(): Promise<boolean> {
-    const batch = await this.follower.read();
+    return this.take(await this.follower.read());
+  }
+
+  private take(batch: LineBatch | null): boolean {
     if (!batch) return false;
     if (batch.reset) {
       this.changes.reset = true;
@@ -148,8 +151,7 @@ export class ModseqLog {
   /** Appends lines (under the folder lock, after refresh()); synced unless `sync` is false (then the caller syncs). */
   async append(lines: ModseqLine[], sync = true): Promise<void> {
     if (lines.length === 0) return;
-    await appendDurably(this.path, lines.map(formatModseqLine).join(''), sync);
-    await this.refresh();
+    this.take(await this.follower.append(lines.map(formatModseqLine).join(''), sync));
   }
 
   /** True when dead lines outnumber live ones enough to be worth a rewrite. */

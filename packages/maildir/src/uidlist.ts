@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CorruptFileError } from './errors.js';
-import { appendDurably, atomicWriteFile } from './fsutil.js';
-import { LineFollower } from './line-file.js';
+import { atomicWriteFile } from './fsutil.js';
+import { LineFollower, type LineBatch } from './line-file.js';
 
 export const UIDLIST_NAME = 'dovecot-uidlist';
 
@@ -156,9 +156,13 @@ export class Uidlist {
 
   /** Re-reads the file if it changed since the last read; returns true when anything changed. Throws CorruptFileError. */
   async refresh(): Promise<boolean> {
-    let batch;
+    return this.take(() => this.follower.read());
+  }
+
+  /** Applies what `next` reads (lines new since the last read). Throws CorruptFileError. */
+  private async take(next: () => Promise<LineBatch | null>): Promise<boolean> {
     try {
-      batch = await this.follower.read();
+      const batch = await next();
       if (!batch) return false;
       if (batch.reset) {
         this.clear();
@@ -234,8 +238,7 @@ export class Uidlist {
       text += formatUidlistRecord({ uid: r.uid, base: r.base, ext: [] });
       last = r.uid;
     }
-    await appendDurably(this.path, text, sync);
-    await this.refresh();
+    await this.take(() => this.follower.append(text, sync));
   }
 
   /** Records whose files are gone, as a share of all records: the uidlist is rewritten without them past 25 %. */
