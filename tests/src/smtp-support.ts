@@ -11,6 +11,7 @@ import { start as startMda } from '@mail/mda';
 import { Producer, QueueAdmin } from '@mail/queue';
 import { start as startSmtpd, type Smtpd } from '@mail/smtpd';
 import { freePort, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { NO_DNS } from './support.js';
 
 export const DOMAIN = 'local.test';
 export const USERS = { 'alice@local.test': 'alice-Secret-1', 'bob@local.test': 'bob-Secret-2' } as const;
@@ -61,6 +62,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     paths,
     tls: { selfSigned: true, reloadInterval: 0 },
     log: { level: 'warn' },
+    // SPF/DKIM/DMARC lookups of the mda fail at once: tests never depend on the DNS outside.
+    mda: { dnsServers: [NO_DNS] },
     smtpd: {
       listeners: [
         { host: '127.0.0.1', port: mx, tls: 'starttls', mode: 'mx' },

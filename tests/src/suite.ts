@@ -12,7 +12,7 @@ import { start as startMda } from '@mail/mda';
 import { start as startQueueRunner } from '@mail/queue-runner';
 import { start as startSmtpd, type Smtpd } from '@mail/smtpd';
 import { freePort, spawnRedis, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
-import { waitFor } from './support.js';
+import { NO_DNS, waitFor } from './support.js';
 
 export const SELECTOR = 'mail';
 
@@ -93,6 +93,9 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
         { host: '127.0.0.1', port: submission, tls: 'starttls', mode: 'submission' },
       ],
     },
+    // The mda's SPF/DKIM/DMARC lookups go to the test's dnsmasq, or to a closed port (an immediate failure): tests
+    // never depend on the DNS outside.
+    mda: { dnsServers: options.dnsServers ?? [NO_DNS] },
     queueRunner: {
       dnsServers: options.dnsServers ?? [],
       transport: options.transport ?? {},

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** A DNS server that is not there (nothing listens on the discard port): every lookup fails at once. */
+export const NO_DNS = '127.0.0.1:9';
+
 /** Polls until `check` holds; fails with `describe()` in the message after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, describe?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -19,12 +19,32 @@ export interface InboundChecks {
   resolver: DNSResolver;
 }
 
-/** A DNS resolver for the checks: the given servers (ip or ip:port) or the system's, with short timeouts. */
+/** How long an answer (or a "no such name") is reused: mail from one domain comes in runs. */
+const CACHE_MS = 60_000;
+const CACHE_ENTRIES = 10_000;
+/** The whole check of one message gives up after this long (and the message is delivered without results). */
+const CHECK_TIMEOUT_MS = 15_000;
+
+/**
+ * A DNS resolver for the checks: the given servers (ip or ip:port) or the system's, with short timeouts, and
+ * answers and failures kept for a minute, so that a run of mail from one domain asks once.
+ */
 export function checkResolver(servers: readonly string[]): DNSResolver {
   // Two tries of 2 s: a lookup that hangs makes the result "temperror", not a stalled delivery.
   const resolver = new Resolver({ timeout: 2000, tries: 2 });
   if (servers.length > 0) resolver.setServers([...servers]);
-  return (name, rrtype) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
+  const cache = new Map<string, { until: number; answer: Promise<string[][] | string[]> }>();
+  return (name, rrtype) => {
+    const key = `${rrtype} ${name.toLowerCase()}`;
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.answer;
+    const answer = resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
+    answer.catch(() => undefined); // callers see the rejection; the cache keeps it as it is
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { until: now + CACHE_MS, answer });
+    return answer;
+  };
 }
 
 /** Whether an Authentication-Results value names `hostname` as its authserv-id (case-insensitive, comments skipped). */
@@ -47,7 +67,11 @@ export function needsChecks(checks: InboundChecks, received: DeliverJob['receive
 export async function authenticationFields(checks: InboundChecks, data: DeliverJob, open: OpenMessage, eol: '\r\n' | '\n', log: Logger): Promise<Buffer> {
   if (!needsChecks(checks, data.received)) return Buffer.alloc(0);
   try {
-    const { headers } = await authenticate(Readable.from(open()), {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no result after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    });
+    const checked = authenticate(Readable.from(open()), {
       ip: data.received.clientAddress,
       ...(data.received.helo ? { helo: data.received.helo } : {}),
       sender: data.sender,
@@ -55,6 +79,8 @@ export async function authenticationFields(checks: InboundChecks, data: DeliverJ
       resolver: checks.resolver,
       disableBimi: true,
     });
+    checked.catch(() => undefined); // when the timeout wins
+    const { headers } = await Promise.race([checked, timeout]).finally(() => clearTimeout(timer));
     const text = eol === '\r\n' ? headers : headers.replace(/\r\n/g, '\n');
     return Buffer.from(text, 'utf8');
   } catch (err) {
