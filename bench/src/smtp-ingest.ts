@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesDirectory, hashPassword } from '@mail/auth';
 import { parseConfig } from '@mail/config';
-import { freePort, spawnRedis } from '@mail/testing';
+import { freePort, spawnRedis, suitePaths } from '@mail/testing';
 import { median, spawnDaemon, stopAll, waitForGreeting } from './daemon.js';
 import { startPostfix } from './smtp-ingest-postfix.js';
 
@@ -75,7 +75,7 @@ async function suite(root: string): Promise<Result> {
   const children: ChildProcess[] = [];
   try {
     const etc = join(root, 'etc');
-    const paths = { data: join(root, 'data'), mailboxes: join(root, 'mail/%d/%n/Maildir'), users: join(etc, 'users'), domains: join(etc, 'domains'), aliases: join(etc, 'aliases'), virtual: join(etc, 'virtual') };
+    const paths = suitePaths(root);
     const directory = new FilesDirectory({ paths, configDomains: [] });
     await directory.addDomain('local.test');
     await directory.addAccount({ address: 'bench@local.test', passwordHash: await hashPassword('bench-password', 'SHA512-CRYPT') });

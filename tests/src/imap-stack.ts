@@ -7,7 +7,7 @@ import { start, type Imapd } from '@mail/imapd';
 import { createLogger } from '@mail/log';
 import { createRedisNotifier, MaildirStore } from '@mail/maildir';
 import { Redis } from 'ioredis';
-import { freePort, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 
 export const ALICE = 'alice@example.test';
 export const ALICE_PASSWORD = 'alice-secret';
@@ -41,15 +41,7 @@ export async function startImapStack(): Promise<ImapStack> {
   const config = parseConfig({
     hostname: 'imap.example.test',
     redis: { url: redis.url, prefix: redis.prefix },
-    paths: {
-      data: join(dir.path, 'data'),
-      mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-      users: join(etc, 'users'),
-      domains: join(etc, 'domains'),
-      aliases: join(etc, 'aliases'),
-      virtual: join(etc, 'virtual'),
-      dkim: join(etc, 'dkim'),
-    },
+    paths: suitePaths(dir.path),
     tls: { selfSigned: true },
     log: { level: 'silent' },
     imapd: {

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Producer, QueueAdmin } from '@mail/queue';
 import { ConfigSchema } from '@mail/config';
-import { spawnRedis, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
+import { spawnRedis, suitePaths, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_DNS, REPO, waitFor } from './support.js';
 
@@ -28,14 +28,7 @@ beforeAll(async () => {
   const config = {
     hostname: 'mx.crash.test',
     redis: { url: redis.url },
-    paths: {
-      data: join(dir.path, 'data'),
-      mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-      users: join(etc, 'users'),
-      domains: join(etc, 'domains'),
-      aliases: join(etc, 'aliases'),
-      virtual: join(etc, 'virtual'),
-    },
+    paths: suitePaths(dir.path),
     log: { level: 'warn' },
     // SPF/DKIM/DMARC lookups fail at once (a closed port): the checks run, without the DNS outside.
     mda: { concurrency: 8, jobLock: '2s', dnsServers: [NO_DNS] },

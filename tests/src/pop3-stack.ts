@@ -8,7 +8,7 @@ import { parseConfig, type Config } from '@mail/config';
 import { createLogger } from '@mail/log';
 import { MaildirStore } from '@mail/maildir';
 import { start, type Pop3Daemon } from '@mail/pop3d';
-import { freePort, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 
 export const ALICE = 'alice@example.test';
 export const ALICE_PASSWORD = 'alice-secret';
@@ -60,15 +60,7 @@ export async function startPop3Stack(options: { messages?: string[]; settings?: 
   const config = parseConfig({
     hostname: 'pop.example.test',
     redis: { url: redis.url, prefix: redis.prefix },
-    paths: {
-      data: join(dir.path, 'data'),
-      mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-      users: join(etc, 'users'),
-      domains: join(etc, 'domains'),
-      aliases: join(etc, 'aliases'),
-      virtual: join(etc, 'virtual'),
-      dkim: join(etc, 'dkim'),
-    },
+    paths: suitePaths(dir.path),
     tls: { selfSigned: true },
     log: { level: 'silent' },
     pop3d: {

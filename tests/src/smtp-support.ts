@@ -10,7 +10,7 @@ import { createLogger } from '@mail/log';
 import { start as startMda } from '@mail/mda';
 import { Producer, QueueAdmin } from '@mail/queue';
 import { start as startSmtpd, type Smtpd } from '@mail/smtpd';
-import { freePort, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 import { NO_DNS } from './support.js';
 
 export const DOMAIN = 'local.test';
@@ -42,14 +42,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = await testRedis();
   const etc = join(dir.path, 'etc');
   await mkdir(etc, { recursive: true });
-  const paths = {
-    data: join(dir.path, 'data'),
-    mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-    users: join(etc, 'users'),
-    domains: join(etc, 'domains'),
-    aliases: join(etc, 'aliases'),
-    virtual: join(etc, 'virtual'),
-  };
+  const paths = suitePaths(dir.path);
   const directory = new FilesDirectory({ paths, configDomains: [] });
   await directory.addDomain(DOMAIN);
   for (const [address, password] of Object.entries(USERS)) await directory.addAccount({ address, passwordHash: await hashPassword(password, 'SHA512-CRYPT') });

@@ -11,7 +11,7 @@ import { createLogger } from '@mail/log';
 import { start as startMda } from '@mail/mda';
 import { start as startQueueRunner } from '@mail/queue-runner';
 import { start as startSmtpd, type Smtpd } from '@mail/smtpd';
-import { freePort, spawnRedis, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
+import { freePort, spawnRedis, suitePaths, tempDir, type SpawnedRedis, type TempDir } from '@mail/testing';
 import { NO_DNS, waitFor } from './support.js';
 
 export const SELECTOR = 'mail';
@@ -60,15 +60,7 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
   const redis = await spawnRedis({ appendonly: false });
   const etc = join(dir.path, 'etc');
   await mkdir(etc, { recursive: true });
-  const paths = {
-    data: join(dir.path, 'data'),
-    mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-    users: join(etc, 'users'),
-    domains: join(etc, 'domains'),
-    aliases: join(etc, 'aliases'),
-    virtual: join(etc, 'virtual'),
-    dkim: join(etc, 'dkim'),
-  };
+  const paths = suitePaths(dir.path);
   const directory = new FilesDirectory({ paths, configDomains: [] });
   await directory.addDomain(domain);
   for (const [address, password] of Object.entries(options.users)) await directory.addAccount({ address, passwordHash: await hashPassword(password, 'SHA512-CRYPT') });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConfigSchema, type Config, type ConfigInput, type Daemon } from '@mail/config';
 import { createLogger } from '@mail/log';
 import { jobId, Producer, QueueAdmin, type DeliverJobInput, type JobDetail, type Recipient } from '@mail/queue';
-import { tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 import { start } from '../src/main.js';
 
 export interface Files {
@@ -55,14 +55,7 @@ export async function fixture(files: Files, settings: Partial<ConfigInput> = {},
   const config = ConfigSchema.parse({
     hostname: 'mx.example.test',
     redis: { url: redis.url, prefix: redis.prefix },
-    paths: {
-      data: join(dir.path, 'data'),
-      mailboxes: join(dir.path, 'mail/%d/%n/Maildir'),
-      users: join(etc, 'users'),
-      domains: join(etc, 'domains'),
-      aliases: join(etc, 'aliases'),
-      virtual: join(etc, 'virtual'),
-    },
+    paths: suitePaths(dir.path),
     auth: { reloadInterval: 0 },
     log: { level: 'silent' },
     // The test jobs' client (192.0.2.1) is trusted: no SPF/DKIM/DMARC lookups in the real DNS (authres.test.ts has those).

@@ -26,7 +26,7 @@ async function target(ctx: DeliverContext, mailbox: MaildirMailbox, folder: stri
   if (folder.toUpperCase() === 'INBOX') {
     // The common case costs no directory creation attempts once the account's Maildir is known to exist.
     await ctx.queue.ensureMaildir(mailbox.root);
-    return { account: mailbox.account, root: mailbox.root, name: 'INBOX', path: mailbox.root };
+    return mailbox.ref('INBOX');
   }
   try {
     return await mailbox.locate(folder, 'deliver to');

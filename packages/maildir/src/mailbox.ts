@@ -37,7 +37,8 @@ export class MaildirMailbox implements Mailbox {
     this.specialUses = new SpecialUseFile(root, this.separator);
   }
 
-  private ref(name: string): FolderRef {
+  /** Where folder `name` (canonical) lives; nothing is checked on disk. */
+  ref(name: string): FolderRef {
     return { account: this.account, root: this.root, name, path: join(this.root, folderDirName(name, this.separator)) };
   }
 
