@@ -75,7 +75,7 @@ export async function waitForGreeting(child: ChildProcess, name: string, greet: 
   throw new Error(`${name} did not answer`);
 }
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** CPU seconds (user and system) a process has used, with those of its children it has reaped. */
 export async function cpuSeconds(pid: number): Promise<number> {

@@ -2,14 +2,14 @@
 // over 10 sessions) to this suite (smtpd + Redis queue + mda) and to a throwaway Postfix, and the messages per
 // second until the last one is in Maildir are printed for both, with their ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesDirectory, hashPassword } from '@mail/auth';
 import { parseConfig } from '@mail/config';
 import { freePort, spawnRedis, suitePaths } from '@mail/testing';
-import { median, spawnDaemon, stopAll, waitForGreeting } from './daemon.js';
+import { CLOCK_TICKS, cpuSeconds, median, spawnDaemon, stopAll, waitForGreeting } from './daemon.js';
 import { startPostfix } from './smtp-ingest-postfix.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
@@ -24,6 +24,17 @@ interface Result {
   sendMs: number;
   deliveredMs: number;
   rate: number;
+  /** CPU seconds the whole machine was busy (user and system, every process) from the first message to the last delivery. */
+  machineCpu: number;
+  /** CPU seconds per daemon over the same time, where known. */
+  daemons: Record<string, number>;
+}
+
+/** CPU seconds the machine has been busy since boot, all cores (user, nice, system, irq, softirq, steal). */
+async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / CLOCK_TICKS;
 }
 
 /** Runs smtp-source against 127.0.0.1:port: SESSIONS connections, each sending messages until MESSAGES are sent. */
@@ -44,8 +55,11 @@ async function count(dir: string): Promise<number> {
 }
 
 /** Sends the load and waits until `dir` holds every message. */
-async function measure(name: string, port: number, recipient: string, dir: string): Promise<Result> {
+async function measure(name: string, port: number, recipient: string, dir: string, pids: Record<string, number> = {}): Promise<Result> {
   const before = await count(dir);
+  const daemonCpu = async () => Object.fromEntries(await Promise.all(Object.entries(pids).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
+  const cpuBefore = await daemonCpu();
+  const busyBefore = await machineBusySeconds();
   const started = performance.now();
   await smtpSource(port, recipient);
   const sendMs = performance.now() - started;
@@ -56,7 +70,10 @@ async function measure(name: string, port: number, recipient: string, dir: strin
     await new Promise((r) => setTimeout(r, 20));
   }
   const deliveredMs = performance.now() - started;
-  return { name, sendMs, deliveredMs, rate: (MESSAGES * 1000) / deliveredMs };
+  const machineCpu = (await machineBusySeconds()) - busyBefore;
+  const cpuAfter = await daemonCpu();
+  const daemons = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuAfter[k]! - cpuBefore[k]!]));
+  return { name, sendMs, deliveredMs, rate: (MESSAGES * 1000) / deliveredMs, machineCpu, daemons };
 }
 
 /** Connects to 127.0.0.1:port and leaves; rejects when nothing listens there. */
@@ -95,9 +112,11 @@ async function suite(root: string): Promise<Result> {
     // BENCH_CPU_PROF=<dir>: each daemon writes a V8 CPU profile below it when it stops.
     const profile = (name: string) => (process.env.BENCH_CPU_PROF ? join(process.env.BENCH_CPU_PROF, name) : undefined);
     const smtpd = spawnDaemon('smtpd', configFile, profile('smtpd'));
-    children.push(smtpd, spawnDaemon('mda', configFile, profile('mda')));
+    const mda = spawnDaemon('mda', configFile, profile('mda'));
+    children.push(smtpd, mda);
     await waitForGreeting(smtpd, 'smtpd', () => connectOnce(port));
-    return await measure('suite (smtpd + Redis queue + mda)', port, 'bench@local.test', join(root, 'mail/local.test/bench/Maildir/new'));
+    const pids = { smtpd: smtpd.pid!, mda: mda.pid!, redis: redis.process.pid! };
+    return await measure('suite (smtpd + Redis queue + mda)', port, 'bench@local.test', join(root, 'mail/local.test/bench/Maildir/new'), pids);
   } finally {
     await stopAll(children);
     await redis.stop();
@@ -116,6 +135,10 @@ async function postfix(root: string): Promise<Result> {
 function print(r: Result): void {
   const accepted = (MESSAGES * 1000) / r.sendMs;
   console.log(`${r.name.padEnd(48)} accepted in ${(r.sendMs / 1000).toFixed(2).padStart(7)} s (${accepted.toFixed(0).padStart(5)} msg/s), all in Maildir after ${(r.deliveredMs / 1000).toFixed(2).padStart(7)} s: ${r.rate.toFixed(0).padStart(5)} msg/s`);
+  // CPU per message: the whole machine's (client included, the same for both sides) and each daemon's where known.
+  const perMessage = (seconds: number) => `${((seconds * 1000) / MESSAGES).toFixed(2)} ms`;
+  const daemons = Object.entries(r.daemons).map(([k, v]) => `${k} ${perMessage(v)}`).join(', ');
+  console.log(`${''.padEnd(48)} CPU per message: machine ${perMessage(r.machineCpu)}${daemons ? ` (${daemons})` : ''}`);
 }
 
 async function main(): Promise<void> {

@@ -90,6 +90,8 @@ export function maildirHostname(host: string = hostname()): string {
 
 let sequence = 0;
 let lastMicros = 0;
+/** This host's part of generated names, looked up once per process (as Dovecot's my_hostname): not a uname() per message. */
+let ownHost: string | undefined;
 
 /** Current time in microseconds, strictly increasing within this process. */
 function nowMicros(): number {
@@ -117,7 +119,7 @@ export function generateBaseName(options: GenerateOptions): string {
   const secs = Math.floor(micros / 1_000_000);
   const usecs = micros % 1_000_000;
   sequence = (sequence + 1) % 1_000_000_000;
-  const host = maildirHostname(options.host);
+  const host = options.host !== undefined ? maildirHostname(options.host) : (ownHost ??= maildirHostname());
   const sizes = options.size !== undefined && options.vsize !== undefined ? `,S=${options.size},W=${options.vsize}` : '';
   return `${secs}.M${usecs}P${options.pid ?? process.pid}Q${sequence}.${host}${sizes}`;
 }

@@ -1,12 +1,12 @@
 // Messages entering a folder one at a time (APPEND, delivery): written to tmp/, checked against the quota, moved into new/ or cur/.
-import { unlink, utimes } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, MessageSource } from './api.js';
 import { QuotaExceededError } from './errors.js';
 import { generateBaseName, sortLetters } from './filename.js';
 import { lettersOf, parseFlags, type FlagSet } from './flags.js';
 import type { SubDir } from './folder-index.js';
-import { fsyncDir, publishFile } from './fsutil.js';
+import { fsyncDir, publishFileSync } from './fsutil.js';
 import { changeOf, type FolderHandle, type StoreServices } from './internal.js';
 import { writeMessageFile } from './message-input.js';
 import { overQuota, type QuotaLimits, type QuotaUsage } from './quota.js';
@@ -52,13 +52,7 @@ export async function prepareMessage(folder: FolderHandle, message: MessageSourc
   const internalDate = Math.floor(date !== undefined && Number.isFinite(date) ? date : Date.now());
   const tmpBase = generateBaseName({});
   const tmpPath = join(folder.ref.path, 'tmp', tmpBase);
-  const sizes = await writeMessageFile(tmpPath, message, options.maxSize !== undefined ? { maxSize: options.maxSize } : {});
-  try {
-    await utimes(tmpPath, new Date(internalDate), new Date(internalDate));
-  } catch (err) {
-    await discardPrepared({ tmpPath });
-    throw err;
-  }
+  const sizes = await writeMessageFile(tmpPath, message, { mtime: internalDate, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
   return { tmpPath, base: `${tmpBase},S=${sizes.size},W=${sizes.vsize}`, size: sizes.size, internalDate, flags };
 }
 
@@ -139,7 +133,7 @@ async function publish(folder: FolderHandle, items: readonly PreparedMessage[]):
   }
   const dirs = [...new Set(placed.map((p) => p.dir))];
   await index.own(dirs, async () => {
-    for (const { prepared, dir, name } of placed) await publishFile(prepared.tmpPath, join(folder.ref.path, dir, name));
+    for (const { prepared, dir, name } of placed) publishFileSync(prepared.tmpPath, join(folder.ref.path, dir, name));
   });
   for (const { prepared, dir, name } of placed) index.noteAdded(prepared.base, dir, name, prepared.internalDate);
   // The directories are synced while the uidlist and modseq log are written and synced: one journal commit

@@ -1,6 +1,6 @@
 // Small file-system helpers with the durability rules Maildir needs: fsync of files and directories, atomic replace.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { copyFile, link, lstat, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isErrno } from './errors.js';
@@ -97,6 +97,22 @@ export async function publishFile(from: string, to: string): Promise<void> {
     return;
   }
   await unlink(from);
+}
+
+/**
+ * publishFile with synchronous calls, for a batch of files published under a lock: link() and unlink() of a name
+ * are quick directory operations, where each call through the promise API is a thread-pool round trip.
+ */
+export function publishFileSync(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (err) {
+    if (!isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS')) throw err;
+    if (existsSync(to)) throw Object.assign(new Error(`EEXIST: file already exists, ${to}`), { code: 'EEXIST' });
+    renameSync(from, to);
+    return;
+  }
+  unlinkSync(from);
 }
 
 /** A hard link of `from` at `to`, or a full copy where hard links do not work (another file system). */

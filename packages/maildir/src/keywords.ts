@@ -85,6 +85,7 @@ export class KeywordMap {
    * dovecot-uidlist lock, which is what guards dovecot-keywords in Dovecot too.
    */
   async lettersFor(names: readonly string[]): Promise<string> {
+    if (names.length === 0) return ''; // nothing to look up: no stat of the keywords file
     await this.refresh();
     let changed = false;
     let out = '';
