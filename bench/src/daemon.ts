@@ -79,8 +79,14 @@ export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encodin
 
 /** CPU seconds (user and system) a process has used, with those of its children it has reaped. */
 export async function cpuSeconds(pid: number): Promise<number> {
+  const t = await cpuTimes(pid);
+  return t.user + t.system;
+}
+
+/** cpuSeconds split into user and system time. */
+export async function cpuTimes(pid: number): Promise<{ user: number; system: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name: state is field 3; utime, stime, cutime, cstime are fields 14 to 17.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / CLOCK_TICKS;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+  return { user: ((f[0] ?? 0) + (f[2] ?? 0)) / CLOCK_TICKS, system: ((f[1] ?? 0) + (f[3] ?? 0)) / CLOCK_TICKS };
 }

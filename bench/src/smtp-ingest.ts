@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FilesDirectory, hashPassword } from '@mail/auth';
 import { parseConfig } from '@mail/config';
 import { freePort, spawnRedis, suitePaths } from '@mail/testing';
-import { CLOCK_TICKS, cpuSeconds, median, spawnDaemon, stopAll, waitForGreeting } from './daemon.js';
+import { CLOCK_TICKS, cpuTimes, median, spawnDaemon, stopAll, waitForGreeting } from './daemon.js';
 import { startPostfix } from './smtp-ingest-postfix.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
@@ -26,8 +26,8 @@ interface Result {
   rate: number;
   /** CPU seconds the whole machine was busy (user and system, every process) from the first message to the last delivery. */
   machineCpu: number;
-  /** CPU seconds per daemon over the same time, where known. */
-  daemons: Record<string, number>;
+  /** CPU seconds (user, system) per daemon over the same time, where known. */
+  daemons: Record<string, { user: number; system: number }>;
 }
 
 /** CPU seconds the machine has been busy since boot, all cores (user, nice, system, irq, softirq, steal). */
@@ -57,7 +57,7 @@ async function count(dir: string): Promise<number> {
 /** Sends the load and waits until `dir` holds every message. */
 async function measure(name: string, port: number, recipient: string, dir: string, pids: Record<string, number> = {}): Promise<Result> {
   const before = await count(dir);
-  const daemonCpu = async () => Object.fromEntries(await Promise.all(Object.entries(pids).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
+  const daemonCpu = async () => Object.fromEntries(await Promise.all(Object.entries(pids).map(async ([k, pid]) => [k, await cpuTimes(pid)] as const)));
   const cpuBefore = await daemonCpu();
   const busyBefore = await machineBusySeconds();
   const started = performance.now();
@@ -72,7 +72,7 @@ async function measure(name: string, port: number, recipient: string, dir: strin
   const deliveredMs = performance.now() - started;
   const machineCpu = (await machineBusySeconds()) - busyBefore;
   const cpuAfter = await daemonCpu();
-  const daemons = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuAfter[k]! - cpuBefore[k]!]));
+  const daemons = Object.fromEntries(Object.keys(pids).map((k) => [k, { user: cpuAfter[k]!.user - cpuBefore[k]!.user, system: cpuAfter[k]!.system - cpuBefore[k]!.system }]));
   return { name, sendMs, deliveredMs, rate: (MESSAGES * 1000) / deliveredMs, machineCpu, daemons };
 }
 
@@ -137,7 +137,7 @@ function print(r: Result): void {
   console.log(`${r.name.padEnd(48)} accepted in ${(r.sendMs / 1000).toFixed(2).padStart(7)} s (${accepted.toFixed(0).padStart(5)} msg/s), all in Maildir after ${(r.deliveredMs / 1000).toFixed(2).padStart(7)} s: ${r.rate.toFixed(0).padStart(5)} msg/s`);
   // CPU per message: the whole machine's (client included, the same for both sides) and each daemon's where known.
   const perMessage = (seconds: number) => `${((seconds * 1000) / MESSAGES).toFixed(2)} ms`;
-  const daemons = Object.entries(r.daemons).map(([k, v]) => `${k} ${perMessage(v)}`).join(', ');
+  const daemons = Object.entries(r.daemons).map(([k, v]) => `${k} ${perMessage(v.user + v.system)} = ${perMessage(v.user)} user + ${perMessage(v.system)} system`).join(', ');
   console.log(`${''.padEnd(48)} CPU per message: machine ${perMessage(r.machineCpu)}${daemons ? ` (${daemons})` : ''}`);
 }
 
