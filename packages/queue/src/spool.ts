@@ -232,11 +232,21 @@ export class Spool {
     return got;
   }
 
+  /** The entry's size and chunk count with its first READ_BATCH chunks, in one round trip (a small message is all there). */
+  private async start(id: string): Promise<{ size: number; chunks: number; first: Buffer[] }> {
+    const replies = await this.client.pipeline().hmget(this.metaKey(id), 'size', 'chunks').lrangeBuffer(this.dataKey(id), 0, READ_BATCH - 1).exec();
+    for (const [err] of replies ?? []) if (err) throw err;
+    const [size, chunks] = (replies?.[0]?.[1] ?? []) as Array<string | null>;
+    const first = (replies?.[1]?.[1] ?? []) as Buffer[];
+    if (size == null || chunks == null || first.length !== Math.min(READ_BATCH, Number(chunks))) throw new SpoolNotFoundError(id);
+    return { size: Number(size), chunks: Number(chunks), first };
+  }
+
   /** The whole message in one Buffer (use stream() for large messages). */
   async get(id: string): Promise<Buffer> {
-    const m = await this.meta(id);
-    const parts: Buffer[] = [];
-    for (let i = 0; i < m.chunks; i += READ_BATCH) parts.push(...(await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))));
+    const m = await this.start(id);
+    const parts: Buffer[] = m.first;
+    for (let i = READ_BATCH; i < m.chunks; i += READ_BATCH) parts.push(...(await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))));
     const body = Buffer.concat(parts);
     if (body.length !== m.size) throw new QueueError(`spool entry ${id} is ${body.length} bytes, expected ${m.size}`);
     return body;
@@ -248,10 +258,10 @@ export class Spool {
   }
 
   private async *chunks(id: string): AsyncGenerator<Buffer> {
-    const m = await this.meta(id);
+    const m = await this.start(id);
     let total = 0;
     for (let i = 0; i < m.chunks; i += READ_BATCH) {
-      for (const chunk of await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))) {
+      for (const chunk of i === 0 ? m.first : await this.readChunks(id, i, Math.min(READ_BATCH, m.chunks - i))) {
         total += chunk.length;
         yield chunk;
       }
