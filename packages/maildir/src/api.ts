@@ -81,12 +81,21 @@ export interface ReadRange {
   start?: number;
   /** One past the last octet, default the end. */
   end?: number;
+  /**
+   * When the octets asked for fit in this buffer, they are read into it at once with blocking system calls and given
+   * as `data`: for a file in the page cache that is a few system calls instead of a stream's trips through the thread
+   * pool, and a buffer the caller reuses allocates nothing. Keep it small: on a slow disk the whole process waits for
+   * that one read.
+   */
+  into?: Buffer;
 }
 
 export interface ReadResult {
   /** Size of the whole message in octets. */
   size: number;
   stream: Readable;
+  /** The octets asked for (the same as `stream` gives), read into the start of `into`, when they fit in it. */
+  data?: Buffer;
 }
 
 export type FlagMode = 'add' | 'remove' | 'replace';

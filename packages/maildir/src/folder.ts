@@ -1,5 +1,5 @@
 // One Maildir folder as a MailFolder: snapshot with \Recent, status, read, flags and expunge (copy, move and append live in folder-transfer.ts).
-import { constants } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -98,22 +98,13 @@ export class MaildirFolder implements MailFolder {
       const known = attempt === 0 ? this.index.get(uid) : undefined;
       const rec = known ?? (await this.exclusive(async () => this.index.get(uid), { rescan: attempt > 0 }));
       if (!rec) break;
-      let handle;
+      const path = join(this.ref.path, rec.dir, rec.filename);
       try {
-        // O_NOFOLLOW: a symbolic link planted in cur/ cannot make us serve a file from elsewhere.
-        handle = await open(join(this.ref.path, rec.dir, rec.filename), constants.O_RDONLY | constants.O_NOFOLLOW);
+        return range.into === undefined ? await readStream(path, range) : readAtOnce(path, range, range.into);
       } catch (err) {
         if (isErrno(err, 'ENOENT')) continue; // renamed by a flag change or moved to cur/: look again
         throw err;
       }
-      const size = Number((await handle.stat()).size);
-      const start = Math.max(0, Math.min(range.start ?? 0, size));
-      const end = Math.max(start, Math.min(range.end ?? size, size));
-      if (end === start) {
-        await handle.close();
-        return { size, stream: Readable.from([]) };
-      }
-      return { size, stream: handle.createReadStream({ start, end: end - 1 }) };
     }
     throw new MessageNotFoundError(this.name, uid);
   }
@@ -189,5 +180,58 @@ export class MaildirFolder implements MailFolder {
   async append(message: MessageSource, options: AppendOptions = {}): Promise<AppendResult> {
     const stored = await appendMessage(this, message, options, this.services);
     return { uid: stored.uid, uidValidity: stored.uidValidity, change: stored.change };
+  }
+}
+
+/** O_NOFOLLOW: a symbolic link planted in cur/ cannot make us serve a file from elsewhere. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+function clamp(range: ReadRange, size: number): { start: number; end: number } {
+  const start = Math.max(0, Math.min(range.start ?? 0, size));
+  return { start, end: Math.max(start, Math.min(range.end ?? size, size)) };
+}
+
+/** A message file as a stream (every read through the thread pool); throws ENOENT when it has gone. */
+async function readStream(path: string, range: ReadRange): Promise<ReadResult> {
+  const handle = await open(path, READ_FLAGS);
+  let size;
+  try {
+    size = Number((await handle.stat()).size);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const { start, end } = clamp(range, size);
+  if (end === start) {
+    await handle.close();
+    return { size, stream: Readable.from([]) };
+  }
+  return { size, stream: handle.createReadStream({ start, end: end - 1 }) };
+}
+
+/**
+ * A message file opened with blocking calls; the octets asked for read into `into` at once when they fit, otherwise
+ * streamed from the same descriptor. Throws ENOENT when the file has gone.
+ */
+function readAtOnce(path: string, range: ReadRange, into: Buffer): ReadResult {
+  const fd = openSync(path, READ_FLAGS);
+  let streaming = false;
+  try {
+    const size = fstatSync(fd).size;
+    const { start, end } = clamp(range, size);
+    if (end - start > into.length) {
+      streaming = true;
+      return { size, stream: createReadStream('', { fd, start, end: end - 1 }) };
+    }
+    let got = 0;
+    while (got < end - start) {
+      const n = readSync(fd, into, got, end - start - got, start + got);
+      if (n === 0) break; // the file is shorter than fstat said a moment ago: send what there is
+      got += n;
+    }
+    const data = into.subarray(0, got);
+    return { size, data, stream: Readable.from(got > 0 ? [data] : []) };
+  } finally {
+    if (!streaming) closeSync(fd);
   }
 }

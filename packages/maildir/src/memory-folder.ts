@@ -144,7 +144,12 @@ export class MemoryFolder implements MailFolder {
     const size = m.data.length;
     const start = Math.max(0, Math.min(range.start ?? 0, size));
     const end = Math.max(start, Math.min(range.end ?? size, size));
-    return { size, stream: Readable.from(end > start ? [m.data.subarray(start, end)] : []) };
+    const octets = m.data.subarray(start, end);
+    if (range.into && octets.length <= range.into.length) {
+      const data = range.into.subarray(0, octets.copy(range.into));
+      return { size, data, stream: Readable.from(data.length > 0 ? [data] : []) };
+    }
+    return { size, stream: Readable.from(end > start ? [octets] : []) };
   }
 
   async setFlags(uids: readonly number[], mode: FlagMode, flags: readonly string[], options: { unchangedSince?: number } = {}): Promise<SetFlagsResult> {

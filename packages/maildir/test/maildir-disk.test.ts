@@ -142,6 +142,25 @@ describe('MaildirStore on disk', () => {
     await store.close();
   });
 
+  it('reads a message that another program moved to cur/ after this process last looked, streamed or at once', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'Subject: a\n\nbody\n');
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    await inbox.snapshot();
+    const [name] = await readdir(join(root, 'new'));
+    await rename(join(root, 'new', name!), join(root, 'cur', `${name}:2,S`));
+    const read = await inbox.read(1, { into: Buffer.alloc(100) });
+    expect(read.data?.toString()).toBe('Subject: a\n\nbody\n');
+    expect(read.size).toBe(17);
+    await rename(join(root, 'cur', `${name}:2,S`), join(root, 'cur', `${name}:2,RS`));
+    const streamed = await inbox.read(1, { into: Buffer.alloc(10) });
+    expect(streamed.data).toBeUndefined();
+    const parts: Buffer[] = [];
+    for await (const part of streamed.stream) parts.push(part as Buffer);
+    expect(Buffer.concat(parts).toString()).toBe('Subject: a\n\nbody\n');
+    await store.close();
+  });
+
   it('does not follow symbolic links out of the account tree', async () => {
     const store = open();
     const mb = await store.openMailbox(BOB);
@@ -156,6 +175,7 @@ describe('MaildirStore on disk', () => {
     const snap = await inbox.snapshot();
     expect(snap.messages.map((m) => m.uid)).toEqual([1]);
     await expect(inbox.read(1)).rejects.toThrow(/ELOOP/);
+    await expect(inbox.read(1, { into: Buffer.alloc(100) })).rejects.toThrow(/ELOOP/);
     await store.close();
   });
 

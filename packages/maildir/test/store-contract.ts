@@ -75,6 +75,24 @@ export function storeContract(name: string, make: (options?: FixtureOptions) => 
       await expect(inbox.read(99)).rejects.toThrow(MessageNotFoundError);
     }));
 
+    it('reads a message into a buffer given when it fits, and streams it when it does not', withStore(undefined, async (store) => {
+      await store.deliver(ALICE, 'INBOX', msg(1));
+      const inbox = await (await store.openMailbox(ALICE)).folder('INBOX');
+      const into = Buffer.alloc(msg(1).length);
+      const whole = await inbox.read(1, { into });
+      expect(whole.size).toBe(msg(1).length);
+      expect(whole.data?.toString()).toBe(msg(1));
+      expect(whole.data?.buffer).toBe(into.buffer);
+      expect(await text(whole.stream)).toBe(msg(1));
+      const part = await inbox.read(1, { start: 6, end: 20, into: Buffer.alloc(14) });
+      expect(part.data?.toString()).toBe(msg(1).slice(6, 20));
+      expect((await inbox.read(1, { start: 1000, into })).data?.length).toBe(0);
+      const tooBig = await inbox.read(1, { into: Buffer.alloc(msg(1).length - 1) });
+      expect(tooBig.data).toBeUndefined();
+      expect(await text(tooBig.stream)).toBe(msg(1));
+      await expect(inbox.read(99, { into })).rejects.toThrow(MessageNotFoundError);
+    }));
+
     it('changes flags and keywords with mod-sequences and UNCHANGEDSINCE', withStore(undefined, async (store) => {
       for (let i = 1; i <= 3; i++) await store.deliver(ALICE, 'INBOX', msg(i));
       const inbox = await (await store.openMailbox(ALICE)).folder('INBOX');
