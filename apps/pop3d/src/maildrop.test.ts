@@ -1,11 +1,54 @@
-// readParts: a message file read in large parts, whatever their size against the file's, with errors passed on.
+// Maildrop bodies: messages read at once into reused buffers or streamed when large, from a real Maildir and the
+// in-memory store; readParts: a message file read in large parts, whatever their size against the file's, with errors
+// passed on.
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { MaildirStore, MemoryStore, type MailStore } from '@mail/maildir';
 import { tempDir } from '@mail/testing';
 import { describe, expect, it } from 'vitest';
-import { readParts } from './maildrop.js';
+import { IN_MEMORY_UP_TO, Maildrop, READ_SIZE, readParts } from './maildrop.js';
+
+const USER = 'dave@example.test';
+
+async function body(maildrop: Maildrop, number: number, lines?: number): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for await (const part of (await maildrop.open(maildrop.get(number), lines)).chunks) parts.push(part);
+  return parts;
+}
+
+describe.each([
+  // A file is read in parts of READ_SIZE; the in-memory store gives a message in one part.
+  ['a Maildir', async (dir: string): Promise<MailStore> => new MaildirStore({ location: `${dir}/%d/%n/Maildir` }), (size: number) => Math.ceil(size / READ_SIZE)],
+  ['the in-memory store', async (): Promise<MailStore> => new MemoryStore(), () => 1],
+])('Maildrop bodies from %s', (_name, makeStore, partsOf) => {
+  it('keeps what it gave for one message when it reads the next into the same buffer', async () => {
+    const dir = await tempDir('pop3d-maildrop-');
+    const store = await makeStore(dir.path);
+    try {
+      // CRLF without dot lines: the octets are sent as read, so they must not stay in the buffer that is reused.
+      const crlf = 'Subject: one\r\n\r\nfirst message\r\n';
+      const lf = 'Subject: two\n\n.second message\n';
+      const big = `Subject: three\n\n${'x'.repeat(99)}\n`.repeat(Math.ceil(IN_MEMORY_UP_TO / 100) + 1);
+      for (const m of [crlf, lf, big, crlf]) await store.deliver(USER, 'INBOX', m);
+      const folder = await (await store.openMailbox(USER)).folder('INBOX');
+      const maildrop = new Maildrop(folder, await folder.snapshot());
+      const first = await body(maildrop, 1);
+      const second = await body(maildrop, 2);
+      expect(Buffer.concat(first).toString()).toBe(`${crlf}.\r\n`);
+      expect(Buffer.concat(second).toString()).toBe('Subject: two\r\n\r\n..second message\r\n.\r\n');
+      const third = await body(maildrop, 3);
+      const top = await body(maildrop, 4, 0);
+      expect(Buffer.concat(third).toString()).toBe(`${big.replaceAll('\n', '\r\n')}.\r\n`);
+      expect(third.length).toBe(partsOf(big.length) + 1); // streamed, then the terminator
+      expect(Buffer.concat(top).toString()).toBe('Subject: one\r\n\r\n.\r\n');
+    } finally {
+      await store.close();
+      await dir.cleanup();
+    }
+  });
+});
 
 async function collect(stream: Readable, size: number): Promise<Buffer[]> {
   const parts: Buffer[] = [];

@@ -13,6 +13,29 @@ import { uidlOf } from './uidl.js';
  */
 export const READ_SIZE = 256 * 1024;
 
+/**
+ * Messages up to this size are read whole with blocking system calls (from the page cache a few system calls, instead
+ * of a stream's several trips through the thread pool); larger ones are streamed. Small enough that a cold read from a
+ * slow disk holds up the other sessions for about one disk read.
+ */
+export const IN_MEMORY_UP_TO = 1024 * 1024;
+
+/**
+ * Buffers of IN_MEMORY_UP_TO octets that messages are read into, reused from message to message: a new large buffer
+ * for each message would make V8 collect its whole heap every few dozen messages (it counts memory held by buffers
+ * towards its limits, and frees them only in a collection). A buffer not given back is collected as usual.
+ */
+const spareBuffers: Buffer[] = [];
+const SPARE_BUFFERS = 8;
+
+function takeBuffer(): Buffer {
+  return spareBuffers.pop() ?? Buffer.allocUnsafeSlow(IN_MEMORY_UP_TO);
+}
+
+function giveBack(buffer: Buffer): void {
+  if (spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(buffer);
+}
+
 export interface MaildropEntry {
   /** Message number in this session, from 1. */
   number: number;
@@ -102,25 +125,41 @@ export class Maildrop {
    * that a message removed by another client gets -ERR rather than a broken +OK.
    */
   async open(entry: MaildropEntry, bodyLines?: number): Promise<StreamBody> {
+    // The recorded size (with CRLF line endings) is never below the file's.
+    const buffer = entry.octets <= IN_MEMORY_UP_TO ? takeBuffer() : undefined;
     let read;
     try {
-      read = await this.folder.read(entry.uid);
+      read = await this.folder.read(entry.uid, buffer ? { into: buffer } : {});
     } catch (err) {
+      if (buffer) giveBack(buffer);
       if (err instanceof MessageNotFoundError) throw new Pop3Error(`Message ${entry.number} was removed by another client.`);
       throw err;
     }
-    const { stream, size } = read;
+    const { stream, size, data } = read;
+    if (buffer && !data) giveBack(buffer);
     const encoder = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
-        // The stream reads the file to its end: the terminator follows the last part at once (without waiting for the
-        // stream to end), so that the connection sends both in one write.
-        let left = size;
-        for await (const chunk of readParts(stream, READ_SIZE)) {
-          left -= chunk.length;
-          const out = encoder.encode(chunk);
+        if (buffer && data) {
+          let out;
+          try {
+            out = encoder.encode(data);
+            // Unchanged octets come back as they are: copied out, since the buffer is used again.
+            if (out.buffer === buffer.buffer) out = Buffer.from(out);
+          } finally {
+            giveBack(buffer);
+          }
           if (out.length > 0) yield out;
-          if (encoder.done || left <= 0) break;
+        } else {
+          // The stream reads the file to its end: the terminator follows the last part at once (without waiting for
+          // the stream to end), so that the connection sends both in one write.
+          let left = size;
+          for await (const chunk of readParts(stream, READ_SIZE)) {
+            left -= chunk.length;
+            const out = encoder.encode(chunk);
+            if (out.length > 0) yield out;
+            if (encoder.done || left <= 0) break;
+          }
         }
         yield encoder.finish();
       } finally {
