@@ -1,5 +1,5 @@
 // Flag changes on Maildir messages: new letters in the file name (rename), one new mod-sequence per command.
-import { rename } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlagMode, FlagState } from './api.js';
 import { isErrno } from './errors.js';
@@ -63,7 +63,7 @@ export async function updateFlags(index: FolderIndex, uids: readonly number[], m
     if (next === knownLetters(rec.letters) && (rec.dir === 'cur' || next === '')) return true;
     const name = withFlags(rec.filename, next);
     try {
-      await rename(join(index.path, rec.dir, rec.filename), join(index.path, 'cur', name));
+      renameSync(join(index.path, rec.dir, rec.filename), join(index.path, 'cur', name)); // one quick call; see lock.ts
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return false;
       throw err;

@@ -1,5 +1,5 @@
 // Incremental reading of append-only line files (dovecot-uidlist, the modseq and dedupe logs): only new complete lines are read.
-import { statSync, type Stats } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isErrno } from './errors.js';
 
@@ -104,14 +104,15 @@ export class LineFollower {
    */
   async append(content: string, sync: boolean): Promise<LineBatch | null> {
     const data = Buffer.from(content, 'utf8');
-    const handle = await open(this.path, 'a', 0o600);
+    // Synchronous open, write, stat and close (a few lines into a small file); only the fdatasync waits in the pool.
+    const fd = openSync(this.path, 'a', 0o600);
     let fst;
     try {
-      await handle.write(data);
-      if (sync) await handle.datasync();
-      fst = await handle.stat();
+      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+      if (sync) await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+      fst = fstatSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     const caughtUp = this.ino === Number(fst.ino) && this.offset === this.size && this.offset > 0;
     if (!caughtUp || Number(fst.size) !== this.size + data.length || data[data.length - 1] !== 0x0a) return this.read();

@@ -1,5 +1,6 @@
 // Dovecot-compatible dot-locks: "<file>.lock" created with O_EXCL holding "<pid>:<host>", with Dovecot's stale-lock rules.
-import { open, lstat, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, fsync, ftruncateSync, futimesSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { lstat, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isErrno, LockTimeoutError } from './errors.js';
 import { lockKey } from './mutex.js';
@@ -68,8 +69,8 @@ export async function acquireDotlock(path: string, options: DotlockOptions = {})
   const host = options.hostname ?? hostname();
   const releaseKey = await lockKey(`dotlock:${lockPath}`);
   try {
-    const handle = await createLock(path, lockPath, host, staleMs, timeoutMs);
-    return makeLock(path, lockPath, handle, releaseKey);
+    const fd = await createLock(path, lockPath, host, staleMs, timeoutMs);
+    return makeLock(path, lockPath, fd, releaseKey);
   } catch (err) {
     releaseKey();
     throw err;
@@ -98,7 +99,11 @@ export async function withDotlock<T>(path: string, options: DotlockOptions, fn: 
   }
 }
 
-async function createLock(path: string, lockPath: string, host: string, staleMs: number, timeoutMs: number): Promise<FileHandle> {
+// The lock's own file operations (create, write, stat, unlink, close, rename) are synchronous: each is one quick
+// call on a small file, where the promise API would make each a round trip through libuv's thread pool, and a
+// flag change or delivery takes and drops a lock every time. Only the fsync of replace() waits in the pool.
+
+async function createLock(path: string, lockPath: string, host: string, staleMs: number, timeoutMs: number): Promise<number> {
   const started = Date.now();
   let wait = MIN_WAIT_MS + Math.random() * MIN_WAIT_MS;
   let lockSig = '';
@@ -106,13 +111,17 @@ async function createLock(path: string, lockPath: string, host: string, staleMs:
   let lastChange = 0;
   for (;;) {
     try {
-      const handle = await open(lockPath, 'wx', 0o666);
+      const fd = openSync(lockPath, 'wx', 0o666);
       try {
-        await handle.write(`${process.pid}:${host}`);
+        writeSync(fd, `${process.pid}:${host}`);
       } catch {
-        await handle.truncate(0).catch(() => undefined);
+        try {
+          ftruncateSync(fd, 0);
+        } catch {
+          // an empty or partial owner only delays a takeover until the lock is stale
+        }
       }
-      return handle;
+      return fd;
     } catch (err) {
       if (!isErrno(err, 'EEXIST')) throw err;
     }
@@ -170,11 +179,15 @@ async function override(lockPath: string, ino: number): Promise<void> {
   await sleep(10 + Math.random() * 40);
 }
 
-function makeLock(path: string, lockPath: string, handle: FileHandle, releaseKey: () => void): Dotlock {
+function makeLock(path: string, lockPath: string, fd: number, releaseKey: () => void): Dotlock {
   let done = false;
-  const finish = async (): Promise<void> => {
+  const finish = (): void => {
     done = true;
-    await handle.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed: nothing to release
+    }
     releaseKey();
   };
   return {
@@ -183,37 +196,38 @@ function makeLock(path: string, lockPath: string, handle: FileHandle, releaseKey
     async touch() {
       if (done) return;
       const now = new Date();
-      await handle.utimes(now, now);
+      futimesSync(fd, now, now);
     },
     async release() {
       if (done) return true;
       let ours = false;
       try {
-        const [mine, current] = await Promise.all([handle.stat(), lstat(lockPath)]);
+        const mine = fstatSync(fd);
+        const current = lstatSync(lockPath);
         ours = mine.ino === current.ino && mine.dev === current.dev;
-        if (ours) await unlink(lockPath);
+        if (ours) unlinkSync(lockPath);
       } catch (err) {
         if (!isErrno(err, 'ENOENT')) {
-          await finish();
+          finish();
           throw err;
         }
       }
-      await finish();
+      finish();
       return ours;
     },
     async replace(content) {
       if (done) throw new Error(`lock ${lockPath} already released`);
       try {
         const data = typeof content === 'string' ? Buffer.from(content) : content;
-        await handle.truncate(0);
-        await handle.write(data, 0, data.length, 0);
-        await handle.sync();
-        await rename(lockPath, path);
+        ftruncateSync(fd, 0);
+        for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset, offset);
+        await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+        renameSync(lockPath, path);
       } catch (err) {
         await unlink(lockPath).catch(() => undefined);
         throw err;
       } finally {
-        await finish();
+        finish();
       }
     },
   };
