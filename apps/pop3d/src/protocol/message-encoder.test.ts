@@ -1,13 +1,17 @@
-// Tests of the RETR/TOP body encoder: CRLF conversion, byte-stuffing, TOP cuts, every table input split at every
-// pair of chunk boundaries and in one-octet chunks, a property test over random boundaries, the octet count matching
-// the stored vsize, and the copy-free pass-through of chunks that need no change.
+// Tests of the RETR/TOP body encoder, with the WebAssembly routine and with the JavaScript loop: CRLF conversion,
+// byte-stuffing, TOP cuts, every table input split at every pair of chunk boundaries and in one-octet chunks, a
+// property test over random boundaries, the octet count matching the stored vsize, and the copy-free pass-through of
+// chunks that need no change.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VECTOR_CHUNK, vectorAvailable } from './crlf-wasm.js';
 import { MessageEncoder } from './message-encoder.js';
+
+let vector = true;
 
 function encode(message: string | Buffer, chunks: readonly number[] = [], bodyLines?: number): { out: string; octets: number } {
   const data = typeof message === 'string' ? Buffer.from(message, 'latin1') : message;
-  const enc = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
+  const enc = new MessageEncoder(bodyLines === undefined ? { vector } : { bodyLines, vector });
   const parts: Buffer[] = [];
   let pos = 0;
   for (const size of chunks) {
@@ -37,7 +41,17 @@ function splits(length: number): number[][] {
   return out;
 }
 
-describe('MessageEncoder', () => {
+it('loads the WebAssembly routine', () => {
+  expect(vectorAvailable).toBe(true);
+});
+
+describe.each([
+  ['WebAssembly routine', true],
+  ['JavaScript loop', false],
+])('MessageEncoder with the %s', (_name, useVector) => {
+  beforeAll(() => {
+    vector = useVector;
+  });
   const retrCases: Array<[string, string, string]> = [
     ['CRLF message', 'A: b\r\n\r\nbody\r\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
     ['LF message', 'A: b\n\nbody\n', 'A: b\r\n\r\nbody\r\n.\r\n'],
@@ -94,7 +108,7 @@ describe('MessageEncoder', () => {
   });
 
   it('passes a chunk that needs no change through without copying it', () => {
-    const enc = new MessageEncoder();
+    const enc = new MessageEncoder({ vector });
     const crlf = Buffer.from('A: b\r\n\r\nbody\r\n');
     expect(enc.encode(crlf)).toBe(crlf);
     expect(enc.octets).toBe(crlf.length);
@@ -109,8 +123,19 @@ describe('MessageEncoder', () => {
     expect(octets).toBe(vsize(input));
   });
 
+  it('converts chunks larger than the WebAssembly routine takes, and long runs without a LF', () => {
+    const line = `${'x'.repeat(70)}\n.${'y'.repeat(5000)}\r\n`;
+    const input = line.repeat(Math.ceil((VECTOR_CHUNK + 1000) / line.length));
+    const expected = `${input.replace(/\r?\n\./g, '\r\n..').replace(/(?<!\r)\n/g, '\r\n')}.\r\n`;
+    for (const chunks of [[], [VECTOR_CHUNK], [VECTOR_CHUNK - 1, 2], [17, 4096]]) {
+      const { out, octets } = encode(input, chunks);
+      expect(out === expected, JSON.stringify(chunks)).toBe(true);
+      expect(octets).toBe(vsize(input));
+    }
+  });
+
   it('says when TOP has what it needs, so the rest is not read', () => {
-    const enc = new MessageEncoder({ bodyLines: 1 });
+    const enc = new MessageEncoder({ bodyLines: 1, vector });
     enc.encode(Buffer.from('A: b\n\nl1\nl2'));
     expect(enc.done).toBe(true);
   });

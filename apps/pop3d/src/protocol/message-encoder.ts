@@ -2,9 +2,12 @@
 // lines starting with "." byte-stuffed, TOP cut after the header and n body lines, then the "." terminator.
 // Pure: bytes in, bytes out; the session feeds it from the store and writes what it returns.
 //
-// Speed: a chunk is scanned with indexOf for LFs only; the octets to insert (a CR before a bare LF, a "." before a
-// line's leading ".") are noted, and a chunk that needs none (a CRLF file without dot lines) is returned as it is,
-// without a copy. Otherwise one output buffer of the exact size is filled by copying the runs between insertions.
+// Speed: chunks of up to VECTOR_CHUNK octets are converted by a WebAssembly SIMD routine (crlf-wasm.ts) where it can
+// be loaded. Otherwise a chunk is scanned with indexOf for LFs only; the octets to insert (a CR before a bare LF, a
+// "." before a line's leading ".") are noted, and one output buffer of the exact size is filled by copying the runs
+// between insertions. Either way a chunk that needs no change (a CRLF file without dot lines) is returned as it is,
+// without a copy.
+import { convertChunk, VECTOR_CHUNK, vectorAvailable } from './crlf-wasm.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -16,6 +19,8 @@ const CRLF_END = Buffer.from('\r\n.\r\n');
 export interface EncoderOptions {
   /** TOP: body lines to send after the header and the empty line that ends it; undefined sends everything. */
   bodyLines?: number;
+  /** Use the WebAssembly routine when it is available (the default); false always runs the JavaScript loop. */
+  vector?: boolean;
 }
 
 export class MessageEncoder {
@@ -33,10 +38,12 @@ export class MessageEncoder {
   private finished = false;
   /** Offsets in the current chunk before which an octet is inserted; reused from chunk to chunk. */
   private inserts: Uint32Array = new Uint32Array(1024);
+  private readonly vector: boolean;
 
   constructor(options: EncoderOptions = {}) {
     this.top = options.bodyLines !== undefined;
     this.bodyLinesLeft = options.bodyLines ?? Number.POSITIVE_INFINITY;
+    this.vector = vectorAvailable && options.vector !== false;
   }
 
   /** True once TOP has all the lines it wants: the rest of the source need not be read. */
@@ -54,6 +61,14 @@ export class MessageEncoder {
     if (this.top) data = data.subarray(0, this.topCut(data));
     const len = data.length;
     if (len === 0) return EMPTY;
+    if (this.vector && len <= VECTOR_CHUNK) {
+      const { out, bareLfs } = convertChunk(data, this.atLineStart, this.afterCr);
+      const last = data[len - 1];
+      this.afterCr = last === CR;
+      this.atLineStart = last === LF;
+      this.octets += len + bareLfs;
+      return out;
+    }
 
     let inserts = this.inserts;
     let count = 0;
