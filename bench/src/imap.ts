@@ -10,10 +10,11 @@
 // FETCH of whole messages, STORE of flags, SEARCH, APPEND, STORE \Deleted and EXPUNGE of what they appended, for
 // SECONDS; runs alternate between the servers and the medians of REPEAT runs are compared.
 // Settings: CONNECTIONS, IDLE_USERS, CLIENTS, MESSAGES, SECONDS, REPEAT, IMAPD_PROFILE (a directory for a CPU
-// profile of imapd), SKIP (memory or workload).
+// profile of imapd), SKIP (memory or workload), PROCESSES (imapd.processes; default one per core).
 import type { ChildProcess } from 'node:child_process';
 import { chmod, cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { MaildirStore } from '@mail/maildir';
 import { freePort, spawnRedis, tempDir } from '@mail/testing';
 import { cpuSeconds, median, PASSWORD, spawnDaemon, stopAll, waitForGreeting, writeAccounts, writeConfig } from './daemon.js';
@@ -26,6 +27,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 10);
 const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const REPEAT = Number(process.env.REPEAT ?? 3);
+/** imapd.processes: by default one worker per core, as Dovecot's imap processes spread over the cores. */
+const PROCESSES = Number(process.env.PROCESSES ?? availableParallelism());
 const SKIP = process.env.SKIP ?? '';
 
 const idleUser = (i: number): string => `idle${i}@example.test`;
@@ -233,13 +236,13 @@ async function main(): Promise<void> {
     const port = await freePort();
     const config = await writeConfig(dir.path, redis.url, location, [
       `limits: { connections: ${CONNECTIONS + 100}, connectionsPerIp: ${CONNECTIONS + 100}, connectionsPerUser: ${CONNECTIONS} }`,
-      `imapd: { listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
+      `imapd: { processes: ${PROCESSES}, listeners: [{ host: 127.0.0.1, port: ${port}, tls: none }] }`,
     ]);
     const imapd = spawnDaemon('imapd', config, process.env.IMAPD_PROFILE);
     children.push(imapd);
     await waitForGreeting(imapd, 'imapd', async () => (await ImapClient.connect(port)).logout());
 
-    console.log(`IMAP benchmark: memory with ${CONNECTIONS} idle authenticated connections over ${IDLE_USERS} accounts; workload: ${CLIENTS} clients, ${MESSAGES} messages each (1-40 KiB), ${SECONDS} s runs, medians of ${REPEAT} alternating runs`);
+    console.log(`IMAP benchmark: memory with ${CONNECTIONS} idle authenticated connections over ${IDLE_USERS} accounts; workload: ${CLIENTS} clients, ${MESSAGES} messages each (1-40 KiB), ${SECONDS} s runs, medians of ${REPEAT} alternating runs; imapd.processes ${PROCESSES}`);
 
     let dport: number | undefined;
     let dpid = 0;
@@ -261,10 +264,7 @@ async function main(): Promise<void> {
       console.log('Dovecot not measured: it needs /usr/sbin/dovecot and root');
     }
 
-    const ourMemory = async (): Promise<{ rss: number; pss: number; processes: number }> => {
-      const s = await status(imapd.pid!);
-      return { rss: s?.rss ?? 0, pss: await pss(imapd.pid!), processes: 1 };
-    };
+    const ourMemory = (): Promise<{ rss: number; pss: number; processes: number }> => treeMemory(imapd.pid!);
     const kb = (n: number | undefined): number | undefined => (n === undefined ? undefined : n / 1024);
     const row = (label: string, a: number, b: number | undefined, unit: string): string =>
       `${label.padEnd(30)}${a.toFixed(1).padStart(12)}${(b === undefined ? '-' : b.toFixed(1)).padStart(12)}${(b === undefined ? '-' : (a / b).toFixed(2)).padStart(10)}  ${unit}`;

@@ -1,4 +1,5 @@
-// Client addresses and connection limits shared by every listener of the suite.
+// Client addresses, connection limits and the process pool shared by every listener of the suite.
 export { clientKey, ipv6Groups, isLoopback, normalizeIp } from './address.js';
 export { ConnectionLimiter, type Refusal, type Slot } from './limiter.js';
 export { NetworkList, NetworkListError } from './network-list.js';
+export { isPoolWorker, POOL_WORKER_ENV, serveFromPool, startPool, type BoundPoolListener, type Pool, type PoolListener, type PoolLog, type PoolOptions } from './pool.js';

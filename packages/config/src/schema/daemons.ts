@@ -99,6 +99,13 @@ export const Imapd = z
     hierarchySeparator: z.enum(['/', '.']).default('/').describe('character between the levels of a mailbox name as clients see it (Maildir++ stores "." on disk either way)'),
     appendLimit: Size.optional().describe('APPENDLIMIT; defaults to limits.messageSize'),
     loginTimeout: Duration.prefault('60s').describe('a connection not logged in this long after it opened is closed (Dovecot login timeout); limits.idleTimeout applies after login'),
+    processes: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(1)
+      .describe('worker processes sharing the listeners (each runs sessions on one core); above 1, a primary process accepts and hands each connection to the least busy worker, and the connection limits hold over all of them'),
   })
   .prefault({})
   .describe('the IMAP server');
