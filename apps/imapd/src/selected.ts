@@ -167,6 +167,10 @@ export class SelectedMailbox {
       return [];
     }
     this.changed = false;
+    // The folder's counters where this session left them: nothing to report, and no snapshot of every message.
+    // Any flag change gives a new mod-sequence, any delivery a new UIDNEXT, an expunge a smaller count.
+    const st = await this.folder.status();
+    if (st.uidValidity === this.uidValidity && st.uidNext === this.uidNext && st.exists === this.uids.length && st.highestModseq === this.highestModseq && (this.readOnly || st.recent === 0)) return [];
     const snap = await this.folder.snapshot({ takeRecent: !this.readOnly });
     const out: Response[] = [];
     const present = new Set(snap.messages.map((m) => m.uid));
