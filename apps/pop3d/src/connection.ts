@@ -84,9 +84,10 @@ export class Connection {
   /**
    * Sends a streamed body, waiting for the client to take each part; false when the connection closed first. Writes
    * are corked until the next tick, so the reply line goes out with the first part and the terminator with the last
-   * (which the body yields right after it): one system call, and one wake-up of the client, each.
+   * (which the body yields right after it): one system call, and one wake-up of the client, each. `written` is called
+   * with each part once the socket is done with it.
    */
-  async writeStream(chunks: AsyncIterable<Buffer>): Promise<boolean> {
+  async writeStream(chunks: AsyncIterable<Buffer>, written?: (part: Buffer) => void): Promise<boolean> {
     let corked = false;
     const uncork = (): void => {
       corked = false;
@@ -100,7 +101,7 @@ export class Connection {
         process.nextTick(uncork);
       }
       this.flush();
-      if (!this.socket.write(chunk) && this.socket.writableLength >= STREAM_WINDOW) {
+      if (!this.socket.write(chunk, written && (() => written(chunk))) && this.socket.writableLength >= STREAM_WINDOW) {
         if (!(await this.drained())) return false;
         this.activity();
       }

@@ -21,19 +21,39 @@ export const READ_SIZE = 256 * 1024;
 export const IN_MEMORY_UP_TO = 1024 * 1024;
 
 /**
- * Buffers of IN_MEMORY_UP_TO octets that messages are read into, reused from message to message: a new large buffer
- * for each message would make V8 collect its whole heap every few dozen messages (it counts memory held by buffers
- * towards its limits, and frees them only in a collection). A buffer not given back is collected as usual.
+ * Buffers that messages read at once are read into and converted into, reused from message to message: a new large
+ * buffer for each message would make V8 collect its whole heap every few dozen messages (it counts memory held by
+ * buffers towards its limits, and frees them only in a collection). One holds a message of IN_MEMORY_UP_TO octets or
+ * its conversion, which is a little longer. An input buffer is given back once converted, an output buffer once the
+ * socket has written it; one that is not given back is collected as usual.
  */
-const spareBuffers: Buffer[] = [];
+const BUFFER_SIZE = IN_MEMORY_UP_TO + IN_MEMORY_UP_TO / 4;
+/** Smaller conversions are allocated as usual (small buffers come from Node's shared pool). */
+const POOLED_FROM = 64 * 1024;
 const SPARE_BUFFERS = 8;
+const spareBuffers: Buffer[] = [];
+const pooled = new WeakSet<ArrayBufferLike>();
 
 function takeBuffer(): Buffer {
-  return spareBuffers.pop() ?? Buffer.allocUnsafeSlow(IN_MEMORY_UP_TO);
+  const spare = spareBuffers.pop();
+  if (spare) return spare;
+  const buffer = Buffer.allocUnsafeSlow(BUFFER_SIZE);
+  pooled.add(buffer.buffer);
+  return buffer;
 }
 
 function giveBack(buffer: Buffer): void {
   if (spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(buffer);
+}
+
+/** Where a message read at once is converted to. */
+function allocate(size: number): Buffer {
+  return size >= POOLED_FROM && size <= BUFFER_SIZE ? takeBuffer().subarray(0, size) : Buffer.allocUnsafe(size);
+}
+
+/** The socket is done with a part of a body: a reused buffer it was in can be used again. */
+function written(part: Buffer): void {
+  if (pooled.has(part.buffer)) giveBack(Buffer.from(part.buffer));
 }
 
 export interface MaildropEntry {
@@ -137,15 +157,19 @@ export class Maildrop {
     }
     const { stream, size, data } = read;
     if (buffer && !data) giveBack(buffer);
-    const encoder = new MessageEncoder(bodyLines === undefined ? {} : { bodyLines });
+    const encoder = new MessageEncoder({ ...(bodyLines === undefined ? {} : { bodyLines }), ...(data ? { allocate } : {}) });
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
         if (buffer && data) {
           let out;
           try {
             out = encoder.encode(data);
-            // Unchanged octets come back as they are: copied out, since the buffer is used again.
-            if (out.buffer === buffer.buffer) out = Buffer.from(out);
+            if (out.buffer === buffer.buffer) {
+              // Unchanged octets come back as they are: copied out, since the input buffer is used again.
+              const copy = allocate(out.length);
+              out.copy(copy);
+              out = copy;
+            }
           } finally {
             giveBack(buffer);
           }
@@ -166,7 +190,7 @@ export class Maildrop {
         destroyQuietly(stream);
       }
     }
-    return { chunks: chunks(), abort: () => destroyQuietly(stream), octets: () => encoder.octets };
+    return { chunks: chunks(), abort: () => destroyQuietly(stream), octets: () => encoder.octets, written };
   }
 
   /** RETR done: the message gets \Seen when the session ends (as Dovecot does, in one change). */

@@ -152,7 +152,7 @@ export class Pop3Session {
     const body = reply.stream;
     let complete = false;
     try {
-      complete = await this.conn.writeStream(body.chunks);
+      complete = await this.conn.writeStream(body.chunks, body.written);
     } catch (err) {
       // The message became unreadable after +OK: the response cannot be completed; drop the connection.
       this.log.error({ err }, 'reading the message failed during the transfer');

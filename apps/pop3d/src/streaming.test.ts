@@ -1,5 +1,6 @@
 // RETR over a real Maildir: a 50 MB message with LF line endings is streamed with socket backpressure (never read
-// into memory), arrives byte-exact with CRLF and stuffing, and RETR moves the message to cur/ with the S flag.
+// into memory), arrives byte-exact with CRLF and stuffing, and RETR moves the message to cur/ with the S flag; messages
+// read at once into reused buffers, pipelined to a client that reads late, arrive byte-exact too.
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -71,29 +72,82 @@ afterEach(async () => {
   dir = undefined;
 });
 
+async function startServer(s: MaildirStore, users = [USER]): Promise<number> {
+  const directory = new MemoryDirectory({ configDomains: ['example.test'] });
+  for (const address of users) await directory.addAccount({ address, passwordHash: '{PLAIN}pw' });
+  server = new Pop3Server({
+    deps: {
+      auth: new Authenticator({ directory }),
+      accounts: directory,
+      inboxes: { open: async (a) => (await s.openMailbox(a.address)).folder('INBOX') },
+      locks: new MemoryMailboxLocks(),
+    },
+    settings: { ...DEFAULT_SETTINGS },
+    log: createLogger('pop3d-test', { level: 'silent' }),
+    maxConnections: 10,
+    maxPerIp: 10,
+  });
+  await server.listen([{ host: '127.0.0.1', port: 0, tls: 'none' }]);
+  return server.addresses()[0]!.port;
+}
+
+describe('RETR of messages read at once', () => {
+  it('sends every message byte-exact to two clients that read late (buffers are reused only once written)', async () => {
+    dir = await tempDir('pop3d-many-');
+    store = new MaildirStore({ location: join(dir.path, '%d/%n/Maildir') });
+    const users = [USER, 'dan@example.test'];
+    // About 300 KB each, 4.5 MB per mailbox: more than the kernel holds for a client that does not read, so that one
+    // session's last message waits in its socket while the other session reads and converts. Different octets in each;
+    // every third one CRLF without dot lines (sent as read, so copied out of the buffer it was read into).
+    const messages = Array.from({ length: 15 }, (_, m) => {
+      const eol = m % 3 === 0 ? '\r\n' : '\n';
+      const lines = Array.from({ length: 9000 }, (_, i) => (m % 3 !== 0 && i % 97 === 0 ? `.dot ${m}/${i}` : `line ${i} of message ${m}, some text`));
+      return `Subject: ${m}${eol}${eol}${lines.join(eol)}${eol}`;
+    });
+    const mailboxes = users.map((user, u) => messages.map((m) => m.replaceAll('some text', `for user ${u}`)));
+    for (const [u, user] of users.entries()) for (const m of mailboxes[u]!) await store.deliver(user, 'INBOX', m);
+    const port = await startServer(store, users);
+
+    const transcripts = await Promise.all(
+      users.map(async (user) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        const parts: Buffer[] = [];
+        socket.on('data', (d: Buffer) => parts.push(d));
+        const closed = new Promise((r) => socket.once('close', r));
+        socket.pause();
+        socket.write(`USER ${user}\r\nPASS pw\r\n${messages.map((_, i) => `RETR ${i + 1}\r\n`).join('')}QUIT\r\n`);
+        await new Promise((r) => setTimeout(r, 300));
+        socket.resume();
+        await closed;
+        return Buffer.concat(parts).toString('latin1');
+      }),
+    );
+
+    for (const [u, all] of transcripts.entries()) {
+      let at = 0;
+      for (const [i, m] of mailboxes[u]!.entries()) {
+        const crlf = m.replace(/(?<!\r)\n/g, '\r\n');
+        const status = `+OK ${crlf.length} octets\r\n`;
+        const start = all.indexOf(status, at);
+        expect(start, `user ${u}, message ${i + 1}`).toBeGreaterThan(0);
+        at = start + status.length;
+        const body = `${crlf.replace(/^\./gm, '..')}.\r\n`;
+        expect(all.slice(at, at + body.length) === body, `user ${u}, message ${i + 1}`).toBe(true);
+        at += body.length;
+      }
+      expect(all.slice(at)).toMatch(/^\+OK /);
+    }
+  }, 60_000);
+});
+
 describe('RETR of a large Maildir message', () => {
   it('streams 50 MB with backpressure, byte-exact, and marks it seen in cur/', async () => {
     dir = await tempDir('pop3d-big-');
     store = new MaildirStore({ location: join(dir.path, '%d/%n/Maildir') });
-    const directory = new MemoryDirectory({ configDomains: ['example.test'] });
-    await directory.addAccount({ address: USER, passwordHash: '{PLAIN}pw' });
     const delivered = await store.deliver(USER, 'INBOX', bigMessage());
     expect(delivered.status).toBe('delivered');
     const s = store;
-    server = new Pop3Server({
-      deps: {
-        auth: new Authenticator({ directory }),
-        accounts: directory,
-        inboxes: { open: async (a) => (await s.openMailbox(a.address)).folder('INBOX') },
-        locks: new MemoryMailboxLocks(),
-      },
-      settings: { ...DEFAULT_SETTINGS },
-      log: createLogger('pop3d-test', { level: 'silent' }),
-      maxConnections: 10,
-      maxPerIp: 10,
-    });
-    await server.listen([{ host: '127.0.0.1', port: 0, tls: 'none' }]);
-    const port = server.addresses()[0]!.port;
+    const port = await startServer(s);
     const want = expected();
 
     const c = await TestClient.connect(port);

@@ -38,15 +38,15 @@ export const vectorAvailable = routine !== null;
 /**
  * Converts one chunk (1 to VECTOR_CHUNK octets): a CR before each bare LF (the first octet's LF is bare unless
  * `afterCr`), a "." before each "." that starts a line (the first octet starts one if `atLineStart`). Returns the
- * output, `data` itself when nothing changed, and the number of CRs inserted.
+ * output (from `allocate`), `data` itself when nothing changed, and the number of CRs inserted.
  */
-export function convertChunk(data: Buffer, atLineStart: boolean, afterCr: boolean): { out: Buffer; bareLfs: number } {
+export function convertChunk(data: Buffer, atLineStart: boolean, afterCr: boolean, allocate: (size: number) => Buffer = Buffer.allocUnsafe): { out: Buffer; bareLfs: number } {
   if (!routine) throw new Error('the WebAssembly routine is not available');
   const { memory, encode, bareLfs } = routine;
   memory.set(data, 0);
   const length = encode(data.length, (atLineStart ? 1 : 0) | (afterCr ? 2 : 0));
   if (length === data.length) return { out: data, bareLfs: 0 };
-  const out = Buffer.allocUnsafe(length);
+  const out = allocate(length);
   out.set(memory.subarray(VECTOR_CHUNK, VECTOR_CHUNK + length));
   return { out, bareLfs: bareLfs.value };
 }

@@ -21,6 +21,8 @@ export interface EncoderOptions {
   bodyLines?: number;
   /** Use the WebAssembly routine when it is available (the default); false always runs the JavaScript loop. */
   vector?: boolean;
+  /** Gives the buffer a converted chunk is written to (exactly `size` octets); default Buffer.allocUnsafe. */
+  allocate?: (size: number) => Buffer;
 }
 
 export class MessageEncoder {
@@ -39,11 +41,13 @@ export class MessageEncoder {
   /** Offsets in the current chunk before which an octet is inserted; reused from chunk to chunk. */
   private inserts: Uint32Array = new Uint32Array(1024);
   private readonly vector: boolean;
+  private readonly allocate: (size: number) => Buffer;
 
   constructor(options: EncoderOptions = {}) {
     this.top = options.bodyLines !== undefined;
     this.bodyLinesLeft = options.bodyLines ?? Number.POSITIVE_INFINITY;
     this.vector = vectorAvailable && options.vector !== false;
+    this.allocate = options.allocate ?? Buffer.allocUnsafe;
   }
 
   /** True once TOP has all the lines it wants: the rest of the source need not be read. */
@@ -62,7 +66,7 @@ export class MessageEncoder {
     const len = data.length;
     if (len === 0) return EMPTY;
     if (this.vector && len <= VECTOR_CHUNK) {
-      const { out, bareLfs } = convertChunk(data, this.atLineStart, this.afterCr);
+      const { out, bareLfs } = convertChunk(data, this.atLineStart, this.afterCr, this.allocate);
       const last = data[len - 1];
       this.afterCr = last === CR;
       this.atLineStart = last === LF;
@@ -92,7 +96,7 @@ export class MessageEncoder {
 
     // One copy of the whole chunk, then, from the end backwards, each run moved right by the insertions before it
     // (copyWithin allocates nothing, unlike a copy from a subarray per line).
-    const out = Buffer.allocUnsafe(len + count);
+    const out = this.allocate(len + count);
     out.set(data, 0);
     let end = len;
     for (let i = count - 1; i >= 0; i--) {

@@ -13,6 +13,8 @@ export interface StreamBody {
   abort(): void;
   /** Message octets sent so far, without byte-stuffing and terminator (for checking against the size announced). */
   octets(): number;
+  /** Called with each part once the socket is done with it (written, or the connection failed): its memory can be reused. */
+  written?: (part: Buffer) => void;
   /** RETR: the size LIST announced, which the message octets sent must equal. */
   expectedOctets?: number;
 }
