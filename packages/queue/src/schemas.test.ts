@@ -18,6 +18,12 @@ describe('job schemas', () => {
     expect(job.recipients).toEqual([{ address: 'c@example.net', status: 'pending', attempts: 0 }]);
   });
 
+  it('keeps AUTH= as given, and leaves it out of jobs queued without it', () => {
+    expect(parseJob('outbound', { ...outbound, auth: 'alice@example.org' }).auth).toBe('alice@example.org');
+    expect(parseJob('outbound', { ...outbound, auth: null }).auth).toBeNull();
+    expect(parseJob('outbound', outbound)).not.toHaveProperty('auth');
+  });
+
   const valid: Array<[string, 'deliver' | 'outbound', object]> = [
     ['null sender', 'deliver', { ...deliver, sender: '' }],
     ['DSN options', 'deliver', { ...deliver, dsn: { ret: 'HDRS', envid: 'QQ314159' } }],
@@ -25,6 +31,8 @@ describe('job schemas', () => {
     ['NOTIFY list', 'deliver', { ...deliver, recipients: [{ address: 'b@example.test', notify: ['SUCCESS', 'DELAY'] }] }],
     ['UTF-8 address', 'deliver', { ...deliver, smtputf8: true, recipients: [{ address: 'δοκιμή@παράδειγμα.δοκιμή' }] }],
     ['full received', 'deliver', { ...deliver, received: { ...received, clientHostname: 'h.example.org', helo: 'h', authUser: 'u', tls: { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' } } }],
+    ['AUTH= of an authorized identity', 'outbound', { ...outbound, auth: 'alice+list@example.org' }],
+    ['AUTH=<> (submitter not known)', 'deliver', { ...deliver, auth: null }],
     ['delivery state', 'outbound', { ...outbound, recipients: [{ address: 'c@example.net', status: 'deferred', attempts: 3, lastError: '451 4.7.1 try later', lastAttemptAt: '2025-01-01T11:00:00Z' }] }],
   ];
   it.each(valid)('accepts %s', (_name, queue, data) => {
@@ -40,6 +48,9 @@ describe('job schemas', () => {
     ['an unknown NOTIFY', 'deliver', { ...deliver, recipients: [{ address: 'b@x', notify: ['SOMETIMES'] }] }, /notify/],
     ['an empty NOTIFY list', 'deliver', { ...deliver, recipients: [{ address: 'b@x', notify: [] }] }, /notify/],
     ['a repeated NOTIFY', 'deliver', { ...deliver, recipients: [{ address: 'b@x', notify: ['DELAY', 'DELAY'] }] }, /repeat/],
+    ['AUTH= in angle brackets', 'outbound', { ...outbound, auth: '<alice@example.org>' }, /auth/],
+    ['CRLF in AUTH=', 'outbound', { ...outbound, auth: 'a@example.org\r\nRCPT TO:<x@y>' }, /auth/],
+    ['an empty AUTH=', 'outbound', { ...outbound, auth: '' }, /auth/],
     ['a bad RET', 'deliver', { ...deliver, dsn: { ret: 'BODY' } }, /dsn\.ret/],
     ['a bad spool id', 'deliver', { ...deliver, spoolId: '../../etc' }, /spoolId/],
     ['a negative size', 'deliver', { ...deliver, size: -1 }, /size/],

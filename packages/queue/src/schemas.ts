@@ -78,6 +78,12 @@ const envelope = {
   eightBitMime: z.boolean().default(false),
   /** The Message-ID header, for logs and duplicate checks. */
   messageId: text(998).optional(),
+  /**
+   * RFC 4954 §5 AUTH= of the transaction: the mailbox of the authorized identity that submitted the message, or null
+   * for `<>` (submitter not known: an unauthenticated client, whatever AUTH= it gave). Absent in jobs queued before
+   * the field existed; the queue-runner treats absent as null.
+   */
+  auth: Address.nullable().optional(),
 };
 
 /** A message for local delivery by mda, version 1. */
