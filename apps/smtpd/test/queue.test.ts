@@ -72,6 +72,29 @@ describe('the queue sink', () => {
     expect(outbound).toMatchObject({ spoolId: id, recipients: [{ address: 'dave@remote.test', notify: 'NEVER', status: 'pending' }] });
   });
 
+  it('carries AUTH= into the jobs: the account of an authenticated client, <> for an unauthenticated one (RFC 4954 §5)', async () => {
+    const send = async (c: Awaited<ReturnType<TestServer['open']>>, mail: string, rcpt: string): Promise<string> => {
+      expect((await c.cmd(mail)).code).toBe(250);
+      expect((await c.cmd(`RCPT TO:<${rcpt}>`)).code).toBe(250);
+      expect((await c.cmd('DATA')).code).toBe(354);
+      c.write('Subject: auth\r\n\r\nbody\r\n.\r\n');
+      const r = await c.reply();
+      expect(r.code).toBe(250);
+      return queuedId(r.raw);
+    };
+    const sub = await server.open('submission');
+    expect((await sub.cmd(`AUTH PLAIN ${plain('alice@local.test', 'secret-alice')}`)).code).toBe(235);
+    // The client's own claim does not replace the identity it authenticated as.
+    const a = await send(sub, 'MAIL FROM:<alice@local.test> AUTH=someone+2Belse@remote.test', 'dave@remote.test');
+    expect(OutboundJobV1.parse((await admin.get(`${a}-o`))?.data).auth).toBe('alice@local.test');
+    const b = await send(sub, 'MAIL FROM:<alice@local.test>', 'bob@local.test');
+    expect(DeliverJobV1.parse((await admin.get(`${b}-d`))?.data).auth).toBe('alice@local.test');
+    // Not authenticated (and not in mynetworks): AUTH= is not trusted.
+    const mx = await server.open('mx');
+    const c = await send(mx, 'MAIL FROM:<x@remote.test> AUTH=alice@local.test', 'bob@local.test');
+    expect(DeliverJobV1.parse((await admin.get(`${c}-d`))?.data).auth).toBeNull();
+  });
+
   it('stores a message of several spool chunks byte for byte', async () => {
     const c = await server.open('mx');
     expect((await c.cmd('MAIL FROM:<x@remote.test>')).code).toBe(250);

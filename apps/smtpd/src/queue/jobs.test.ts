@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliverJobV1, newSpoolId, OutboundJobV1 } from '@mail/queue';
 import type { Envelope } from '../ports.js';
-import { jobCount, jobsFor, MessageIdScanner, notifyForJob } from './jobs.js';
+import { authForJob, jobCount, jobsFor, MessageIdScanner, notifyForJob } from './jobs.js';
 
 const none = { never: false, success: false, failure: false, delay: false };
 
@@ -74,6 +74,35 @@ describe('jobsFor', () => {
     expect(jobCount(e)).toBe(1);
     const remote = envelope({ recipients: [{ address: 'x@remote.test', local: false }] });
     expect(Object.keys(jobsFor(remote, { spoolId: remote.id, size: 1 }))).toEqual(['outbound']);
+  });
+});
+
+describe('AUTH= in the jobs (RFC 4954 §5)', () => {
+  it('puts the authorized identity into both jobs, and <> (null) when there is none', () => {
+    const e = envelope();
+    const jobs = jobsFor(e, { spoolId: e.id, size: 1 });
+    expect(DeliverJobV1.parse(jobs.deliver).auth).toBe('alice@local.test');
+    expect(OutboundJobV1.parse(jobs.outbound).auth).toBe('alice@local.test');
+    // An unauthenticated client: smtpd's envelope says null whatever AUTH= it gave; the jobs say <> too.
+    const anonymous = envelope({ auth: null, client: { ip: '192.0.2.9', port: 1, helo: 'x.test' } });
+    const more = jobsFor(anonymous, { spoolId: anonymous.id, size: 1 });
+    expect(DeliverJobV1.parse(more.deliver).auth).toBeNull();
+    expect(OutboundJobV1.parse(more.outbound).auth).toBeNull();
+  });
+
+  it.each<[string, string | null, string | null]>([
+    ['an account that is a mailbox', 'alice@local.test', 'alice@local.test'],
+    ['a mailbox that needs xtext on the wire', 'a+b=c@local.test', 'a+b=c@local.test'],
+    ['a UTF-8 mailbox', 'δοκιμή@παράδειγμα.δοκιμή', 'δοκιμή@παράδειγμα.δοκιμή'],
+    ['a quoted local part', '"a b"@local.test', '"a b"@local.test'],
+    ['an account without a domain', 'alice', null],
+    ['something that is no mailbox', 'alice@local.test> RCPT TO:<x@y', null],
+    ['a CRLF', 'alice@local.test\r\nRSET', null],
+    ['none', null, null],
+  ])('%s → %j', (_name, auth, want) => {
+    expect(authForJob({ auth })).toBe(want);
+    const e = envelope({ auth });
+    expect(OutboundJobV1.parse(jobsFor(e, { spoolId: e.id, size: 1 }).outbound).auth).toBe(want);
   });
 });
 

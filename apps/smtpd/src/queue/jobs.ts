@@ -2,6 +2,7 @@
 // one `outbound` job for the relayed ones, both carrying the spool id, the DSN parameters and the trace facts.
 import type { DeliverJobInput, EnqueueJobs, OutboundJobInput, Recipient } from '@mail/queue';
 import type { Envelope, EnvelopeRecipient } from '../ports.js';
+import { parseMailbox } from '../protocol/address.js';
 import type { Notify } from '../protocol/params.js';
 
 /** RFC 3461 NOTIFY as the job schema spells it: NEVER, or the non-empty list of events. */
@@ -23,6 +24,20 @@ function recipient(r: EnvelopeRecipient): Recipient {
   // RFC 3461 §4.2: ORCPT=addr-type;xtext, kept decoded as "rfc822;user@example.com".
   if (r.orcpt) out.orcpt = `${r.orcpt.type};${r.orcpt.address}`;
   return out;
+}
+
+/**
+ * RFC 4954 §5 AUTH= for the jobs: the envelope's identity (our client's account, or what a trusted relay asserted)
+ * when it is a valid RFC 5321 mailbox, else null (`<>`), which is also what an unauthenticated client gets, whatever
+ * AUTH= it gave. An identity that is no mailbox must not be passed on as one (RFC 4954 §5: then "<>").
+ */
+export function authForJob(envelope: Pick<Envelope, 'auth'>): string | null {
+  if (envelope.auth === null) return null;
+  try {
+    return parseMailbox(envelope.auth).address;
+  } catch {
+    return null;
+  }
 }
 
 export interface SpooledMessage {
@@ -54,6 +69,7 @@ export function jobsFor(envelope: Envelope, spooled: SpooledMessage): EnqueueJob
     // The schema knows 8BITMIME only; a BINARYMIME body is 8-bit data too (RFC 3030), never 7-bit clean.
     eightBitMime: envelope.body !== '7BIT',
     ...(spooled.messageId ? { messageId: spooled.messageId } : {}),
+    auth: authForJob(envelope),
   };
   const local = envelope.recipients.filter((r) => r.local).map(recipient);
   const remote = envelope.recipients.filter((r) => !r.local).map(recipient);
