@@ -18,6 +18,8 @@ const MAX_ENTRIES = 2000;
 const HEADER_BYTES = 16 * 1024 * 1024;
 /** How much of a message is read at first to find the end of its header. */
 const HEADER_PROBE = 16 * 1024;
+/** Reads up to this size are made at once, with blocking calls (see MailFolder.read's `into`). */
+const AT_ONCE = 256 * 1024;
 
 /** An LRU bounded by the summed weight of its entries (1 each by default). */
 class Lru<V> {
@@ -68,7 +70,12 @@ export interface CachedHeader {
 }
 
 async function readAll(folder: MailFolder, uid: number, end?: number): Promise<Buffer> {
-  const { stream } = await folder.read(uid, end === undefined ? {} : { start: 0, end });
+  // A bounded read of a header up to AT_ONCE octets goes at once into a buffer of its own, without a stream.
+  const { stream, data } = await folder.read(uid, end === undefined ? {} : { start: 0, end, ...(end <= AT_ONCE ? { into: Buffer.allocUnsafe(end) } : {}) });
+  if (data) {
+    stream.destroy();
+    return data;
+  }
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

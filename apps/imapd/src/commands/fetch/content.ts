@@ -48,7 +48,13 @@ class CrlfStream extends Transform {
 
 async function readRange(folder: MailFolder, uid: number, start: number, end: number): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
-  const { stream } = await folder.read(uid, { start, end });
+  // Up to IN_MEMORY octets are read at once into a buffer of their own (a few system calls from the page cache,
+  // no stream); the buffer is handed on with the response, so it is not reused.
+  const { stream, data } = await folder.read(uid, { start, end, ...(end - start <= IN_MEMORY ? { into: Buffer.allocUnsafe(end - start) } : {}) });
+  if (data) {
+    stream.destroy();
+    return data;
+  }
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
   return Buffer.concat(chunks);
