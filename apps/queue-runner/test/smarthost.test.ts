@@ -55,6 +55,31 @@ describe('relayhost', () => {
     expect(s.received[0]).toMatchObject({ tls: true, authUser: 'relay-user', to: ['bob@remote.test', 'carol@elsewhere.test'] });
   });
 
+  it('passes the submitter on with AUTH= (xtext) to the smarthost it authenticated to, and AUTH=<> when none is known (RFC 4954 §5)', async () => {
+    const s = await server({ extensions: ['PIPELINING', 'SIZE 1000000', 'DSN'], tls, requireTls: true, auth: { user: 'relay-user', password: 'pw' } });
+    const h = await setup({ queueRunner: { relayhost: `[127.0.0.1]:${s.port}` }, sasl: `[127.0.0.1]:${s.port} relay-user:pw\n` });
+    const known = await h.submit(message('a1'), { recipients: [{ address: 'bob@remote.test' }], auth: 'alice+list=x@local.test', dsn: { envid: 'E1' } });
+    const unknown = await h.submit(message('a2'), { recipients: [{ address: 'bob@remote.test' }], auth: null });
+    const old = await h.submit(message('a3'), { recipients: [{ address: 'bob@remote.test' }] });
+    for (const id of [known, unknown, old]) expect((await h.settled(id)).recipients[0]!.status).toBe('delivered');
+    const params = (id: string): string => s.received.find((r) => r.messageId === `<${id}@local.test>`)!.mailParams;
+    expect(params('a1')).toMatch(/^SIZE=\d+ ENVID=E1 AUTH=alice\+2Blist\+3Dx@local\.test$/);
+    expect(params('a2')).toMatch(/^SIZE=\d+ AUTH=<>$/);
+    // A job queued before jobs carried auth: the submitter is not known.
+    expect(params('a3')).toMatch(/^SIZE=\d+ AUTH=<>$/);
+    expect(s.commands.filter((c) => c.startsWith('MAIL FROM:<alice@local.test>'))).toHaveLength(3);
+  });
+
+  it('sends no AUTH= to a next hop it did not authenticate to, even one that offers AUTH', async () => {
+    const mx = await server({ extensions: ['PIPELINING', 'AUTH PLAIN LOGIN', '8BITMIME'] });
+    const h = await setup({ queueRunner: { transport: { 'remote.test': `smtp:[127.0.0.1]:${mx.port}` } } });
+    const id = await h.submit(message('a4'), { recipients: [{ address: 'bob@remote.test' }], auth: 'alice@local.test' });
+    expect((await h.settled(id)).recipients[0]!.status).toBe('delivered');
+    expect(mx.commands.some((c) => c.startsWith('AUTH'))).toBe(false);
+    const mail = mx.commands.find((c) => c.startsWith('MAIL FROM:'))!;
+    expect(mail).toBe('MAIL FROM:<alice@local.test>');
+  });
+
   it('defers with a clear error when the password is wrong, and never shows the password', async () => {
     const s = await server({ tls, requireTls: true, auth: { user: 'relay-user', password: 'right' } });
     const h = await setup({ queueRunner: { relayhost: `[127.0.0.1]:${s.port}` }, sasl: `[127.0.0.1]:${s.port} relay-user:wrong-secret\n` });
@@ -120,7 +145,7 @@ describe('TLS policy and transports', () => {
 
   it('hands recipients routed "local" back to the deliver queue', async () => {
     const h = await setup({ queueRunner: { transport: { 'hosted.test': 'local' } } });
-    const id = await h.submit(message('l1'), { recipients: [{ address: 'dan@hosted.test', notify: ['FAILURE'] }] });
+    const id = await h.submit(message('l1'), { recipients: [{ address: 'dan@hosted.test', notify: ['FAILURE'] }], auth: 'alice@local.test' });
     const job = await h.settled(id);
     expect(job.recipients[0]!.status).toBe('delivered');
     const [local] = await waitFor(async () => {
@@ -130,6 +155,7 @@ describe('TLS policy and transports', () => {
     expect(local!.job.sender).toBe('alice@local.test');
     expect(local!.job.recipients.map((r) => r.address)).toEqual(['dan@hosted.test']);
     expect(local!.text).toContain('Message-ID: <l1@local.test>');
+    expect(((await h.admin.get(local!.job.id))?.data as { auth?: unknown }).auth).toBe('alice@local.test');
   });
 });
 

@@ -89,7 +89,7 @@ export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) 
     if (local.length > 0) {
       const body = await job.spool.get(data.spoolId);
       const { spoolId } = await deps.producer.submit(body, ({ spoolId: id, size }) => ({
-        deliver: { v: 1, spoolId: id, size, sender: data.sender, dsn: data.dsn, received: data.received, smtputf8: data.smtputf8, eightBitMime: data.eightBitMime, ...(data.messageId ? { messageId: data.messageId } : {}), recipients: local.map(({ address, orcpt, notify }) => ({ address, ...(orcpt ? { orcpt } : {}), ...(notify ? { notify } : {}) })) },
+        deliver: { v: 1, spoolId: id, size, sender: data.sender, dsn: data.dsn, received: data.received, smtputf8: data.smtputf8, eightBitMime: data.eightBitMime, ...(data.messageId ? { messageId: data.messageId } : {}), ...(data.auth !== undefined ? { auth: data.auth } : {}), recipients: local.map(({ address, orcpt, notify }) => ({ address, ...(orcpt ? { orcpt } : {}), ...(notify ? { notify } : {}) })) },
       }), { refs: 1 });
       for (const r of local) record({ address: r.address, outcome: 'delivered', status: '2.0.0', text: `handed to local delivery as ${spoolId}` });
     }
@@ -98,7 +98,8 @@ export function createHandler(deps: HandlerDeps): (job: JobContext<'outbound'>) 
     if (groups.size > 0) {
       let message = await job.spool.get(data.spoolId);
       if (deps.dkim) message = await deps.dkim.sign(message, senderDomain(data.sender));
-      const envelope = { sender: data.sender, smtputf8: data.smtputf8, eightBitMime: data.eightBitMime, ...(data.dsn.ret ? { ret: data.dsn.ret } : {}), ...(data.dsn.envid ? { envid: data.dsn.envid } : {}) };
+      // A job without auth (queued before the field, or a report made here) has no known submitter: AUTH=<>.
+      const envelope = { sender: data.sender, smtputf8: data.smtputf8, eightBitMime: data.eightBitMime, auth: data.auth ?? null, ...(data.dsn.ret ? { ret: data.dsn.ret } : {}), ...(data.dsn.envid ? { envid: data.dsn.envid } : {}) };
       // Destinations in parallel (each under its own limit); each result is saved as soon as it is known, so a crash
       // after a remote 250 and before the next save is the only window for a duplicate.
       await Promise.all(

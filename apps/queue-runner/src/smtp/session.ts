@@ -41,6 +41,9 @@ export class SmtpSessionError extends Error {
 }
 
 export class SmtpSession {
+  /** AUTH succeeded on this session (235): only then does MAIL FROM carry AUTH= (RFC 4954 §5). */
+  authenticated = false;
+
   private constructor(
     readonly wire: Wire,
     readonly options: SessionOptions,
@@ -163,6 +166,7 @@ export class SmtpSession {
     }
     // Authentication failures are deferred, not bounced: the fix (a password) is on this side (Postfix does the same).
     if (reply.code !== 235) throw new SmtpSessionError(`authentication as ${credentials.user} failed: ${replyText(reply)}`, 'auth', false, reply);
+    this.authenticated = true;
   }
 
   /** RSET between two transactions on a reused connection; false when the connection is no longer usable. */

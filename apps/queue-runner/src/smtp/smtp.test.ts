@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, parseEhlo, ReplyAssembler, ReplySyntaxError, replyText, statusOf, type SmtpReply } from './reply.js';
-import { dotStuff } from './transaction.js';
+import { authParam, dotStuff, mailCommand, type Envelope } from './transaction.js';
 
 function assemble(...lines: string[]): SmtpReply {
   const a = new ReplyAssembler();
@@ -79,5 +79,35 @@ describe('dotStuff', () => {
     const body = Buffer.from('.ü\r\n'.repeat(1000), 'utf8');
     const out = dotStuff(body).toString('utf8');
     expect(out).toBe('..ü\r\n'.repeat(1000) + '.\r\n');
+  });
+});
+
+describe('MAIL FROM parameters', () => {
+  const server = (keywords: string[], authenticated: boolean) => ({ authenticated, has: (k: string) => keywords.includes(k) });
+  const envelope: Omit<Envelope, 'recipients'> = { sender: 'alice@local.test', smtputf8: false, eightBitMime: true, ret: 'HDRS', envid: 'Q+1', auth: 'alice@local.test' };
+  const all = ['SIZE', '8BITMIME', 'DSN', 'AUTH'];
+
+  it.each<[string, Omit<Envelope, 'recipients'>, ReturnType<typeof server>, string]>([
+    ['every parameter to an authenticated smarthost', envelope, server(all, true), 'MAIL FROM:<alice@local.test> SIZE=42 BODY=8BITMIME RET=HDRS ENVID=Q+2B1 AUTH=alice@local.test'],
+    ['no AUTH= to a server this session did not authenticate to, even when it offers AUTH', envelope, server(all, false), 'MAIL FROM:<alice@local.test> SIZE=42 BODY=8BITMIME RET=HDRS ENVID=Q+2B1'],
+    ['no AUTH= to a server without the AUTH extension', envelope, server(['SIZE'], true), 'MAIL FROM:<alice@local.test> SIZE=42'],
+    ['AUTH=<> for an unknown submitter', { ...envelope, auth: null }, server(['AUTH'], true), 'MAIL FROM:<alice@local.test> AUTH=<>'],
+    ['AUTH=<> for a job queued without auth', { sender: '', smtputf8: false, eightBitMime: false }, server(['AUTH'], true), 'MAIL FROM:<> AUTH=<>'],
+    ['the identity as xtext', { ...envelope, auth: 'a+b=c d@local.test' }, server(['AUTH'], true), 'MAIL FROM:<alice@local.test> AUTH=a+2Bb+3Dc+20d@local.test'],
+    ['AUTH=<> for an identity xtext cannot carry', { ...envelope, smtputf8: true, auth: 'δοκιμή@local.test' }, server(['AUTH', 'SMTPUTF8'], true), 'MAIL FROM:<alice@local.test> SMTPUTF8 AUTH=<>'],
+  ])('%s', (_name, env, srv, want) => {
+    expect(mailCommand(env, 42, srv)).toBe(want);
+  });
+
+  it.each<[string | null | undefined, string]>([
+    ['bob@remote.test', ' AUTH=bob@remote.test'],
+    ['"x=y"@remote.test', ' AUTH="x+3Dy"@remote.test'],
+    ['no-domain', ' AUTH=<>'],
+    ['', ' AUTH=<>'],
+    [null, ' AUTH=<>'],
+    [undefined, ' AUTH=<>'],
+  ])('AUTH= for %j', (auth, want) => {
+    expect(authParam(auth, server(['AUTH'], true))).toBe(want);
+    expect(authParam(auth, server(['AUTH'], false))).toBe('');
   });
 });

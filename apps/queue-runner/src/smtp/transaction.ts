@@ -1,4 +1,4 @@
-// One mail transaction on an open session (RFC 5321 §3.3): MAIL FROM with SIZE, BODY, SMTPUTF8, RET and ENVID,
+// One mail transaction on an open session (RFC 5321 §3.3): MAIL FROM with SIZE, BODY, SMTPUTF8, RET, ENVID and AUTH,
 // RCPT TO with NOTIFY and ORCPT (RFC 3461), DATA with dot-stuffing, pipelined when the server offers PIPELINING
 // (RFC 2920); yields one result per recipient.
 import { encodeUtf8AddrXtext, encodeXtext } from '@mail/dsn';
@@ -19,6 +19,8 @@ export interface Envelope {
   eightBitMime: boolean;
   ret?: 'FULL' | 'HDRS';
   envid?: string;
+  /** RFC 4954 §5: the mailbox of the message's authorized submitter, or null/absent when it is not known (`<>`). */
+  auth?: string | null;
 }
 
 export type RecipientOutcome = 'delivered' | 'temporary' | 'permanent';
@@ -100,6 +102,29 @@ function fromReply(address: string, reply: SmtpReply, host: string): RecipientRe
 }
 
 /**
+ * RFC 4954 §5 AUTH= for MAIL FROM: only to a server that offers AUTH and that this session authenticated to, never
+ * to another. The identity as xtext (RFC 3461 §4), or `<>` when it is not known or is no ASCII mailbox (xtext
+ * carries ASCII; RFC 4954 asks for `<>` when no valid mailbox can be given).
+ */
+export function authParam(auth: string | null | undefined, server: { authenticated: boolean; has(keyword: string): boolean }): string {
+  if (!server.authenticated || !server.has('AUTH')) return '';
+  const known = auth && isAscii(auth) && auth.lastIndexOf('@') > 0 && !/[<>]/.test(auth);
+  return ` AUTH=${known ? encodeXtext(auth) : '<>'}`;
+}
+
+/** The MAIL FROM command for `envelope` and a message of `size` octets, with the parameters `server` takes. */
+export function mailCommand(envelope: Omit<Envelope, 'recipients'>, size: number, server: { authenticated: boolean; has(keyword: string): boolean }): string {
+  const dsn = server.has('DSN');
+  let mail = `MAIL FROM:<${envelope.sender}>`;
+  if (server.has('SIZE')) mail += ` SIZE=${size}`;
+  if (envelope.eightBitMime && server.has('8BITMIME')) mail += ' BODY=8BITMIME';
+  if (envelope.smtputf8) mail += ' SMTPUTF8';
+  if (dsn && envelope.ret) mail += ` RET=${envelope.ret}`;
+  if (dsn && envelope.envid && isAscii(envelope.envid)) mail += ` ENVID=${encodeXtext(envelope.envid)}`;
+  return mail + authParam(envelope.auth, server);
+}
+
+/**
  * Sends `message` to `envelope.recipients` on `session`. Recipient-level results come back; a lost connection or
  * a timeout throws SmtpSessionError (every recipient of this transaction is then undecided: retry).
  */
@@ -114,12 +139,7 @@ export async function sendMessage(session: SmtpSession, envelope: Envelope, mess
     return all(recipients, 'permanent', '5.3.4', `message of ${message.length} octets exceeds the ${limit} octets that host ${host} accepts (SIZE)`);
   }
   const dsn = session.has('DSN');
-  let mail = `MAIL FROM:<${envelope.sender}>`;
-  if (session.has('SIZE')) mail += ` SIZE=${message.length}`;
-  if (envelope.eightBitMime && session.has('8BITMIME')) mail += ' BODY=8BITMIME';
-  if (envelope.smtputf8) mail += ' SMTPUTF8';
-  if (dsn && envelope.ret) mail += ` RET=${envelope.ret}`;
-  if (dsn && envelope.envid && isAscii(envelope.envid)) mail += ` ENVID=${encodeXtext(envelope.envid)}`;
+  const mail = mailCommand(envelope, message.length, session);
   const rcpts = recipients.map((r) => {
     let line = `RCPT TO:<${r.address}>`;
     if (dsn && r.notify) line += ` NOTIFY=${r.notify === 'NEVER' ? 'NEVER' : r.notify.join(',')}`;
