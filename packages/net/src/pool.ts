@@ -228,7 +228,8 @@ export function isPoolWorker(env: NodeJS.ProcessEnv = process.env): boolean {
 /**
  * The worker side: runs `session(listener, socket)` for each connection the primary hands over, and tells the
  * primary when it has ended (the returned promise settled). Call once the worker can serve; it tells the primary it
- * is ready. The returned function stops taking connections.
+ * is ready. When the primary goes away, the worker sends itself SIGTERM (the daemon's shutdown). The returned
+ * function stops taking connections.
  */
 export function serveFromPool(session: (listener: number, socket: Socket) => Promise<void>): () => void {
   const send = (msg: ToPrimary): void => {
@@ -245,9 +246,16 @@ export function serveFromPool(session: (listener: number, socket: Socket) => Pro
       .catch(() => undefined)
       .finally(() => send({ mailPool: 'closed', id: msg.id }));
   };
+  // A primary that is gone (killed, or stopped without waiting) leaves no orphans: the worker stops as on SIGTERM,
+  // ending its sessions.
+  const onDisconnect = (): void => {
+    process.kill(process.pid, 'SIGTERM');
+  };
   process.on('message', onMessage);
+  process.once('disconnect', onDisconnect);
   send({ mailPool: 'ready' });
   return () => {
     process.off('message', onMessage);
+    process.off('disconnect', onDisconnect);
   };
 }

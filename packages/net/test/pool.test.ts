@@ -1,6 +1,6 @@
 // The process pool with real worker processes: connections are spread over the workers, the limits hold over all
 // of them, a worker that dies is started again, and stop() ends every worker.
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,3 +151,33 @@ describe('startPool', () => {
     ).rejects.toThrow(/exited during start/);
   });
 });
+
+describe('serveFromPool', () => {
+  it('stops the worker when its primary is gone', async () => {
+    // A primary in its own process, killed with SIGKILL: its worker must not stay behind.
+    const script = `
+      import { fork } from 'node:child_process';
+      import { startPool, POOL_WORKER_ENV } from ${JSON.stringify(new URL('../src/pool.ts', import.meta.url).pathname)};
+      const pool = await startPool({ listeners: [{ host: '127.0.0.1', port: 0 }], processes: 1, connections: 10, connectionsPerClient: 10,
+        refusal: () => null, log: { info() {}, warn() {}, error() {} },
+        spawn: (n) => fork(${JSON.stringify(WORKER)}, [String(n)], { execArgv: ['--import', 'tsx'], env: { ...process.env, [POOL_WORKER_ENV]: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }) });
+      const { connect } = await import('node:net');
+      const s = connect(pool.listeners()[0].port, '127.0.0.1');
+      s.once('data', (d) => process.stdout.write(String(d).split(' ')[2] + '\\n'));
+    `;
+    const primary = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const workerPid = await new Promise<number>((resolve) => primary.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    expect(alive(workerPid)).toBe(true);
+    primary.kill('SIGKILL');
+    await expect.poll(() => alive(workerPid), { timeout: 10_000 }).toBe(false);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
