@@ -94,7 +94,10 @@ export interface ReadResult {
   /** Size of the whole message in octets. */
   size: number;
   stream: Readable;
-  /** The octets asked for (the same as `stream` gives), read into the start of `into`, when they fit in it. */
+  /**
+   * The octets asked for (the same as `stream` gives), read into the start of `into`, when they fit in it; `stream` is
+   * then made only when first asked for.
+   */
   data?: Buffer;
 }
 
