@@ -87,7 +87,7 @@ export class Connection {
    * (which the body yields right after it): one system call, and one wake-up of the client, each. `written` is called
    * with each part once the socket is done with it.
    */
-  async writeStream(chunks: AsyncIterable<Buffer>, written?: (part: Buffer) => void): Promise<boolean> {
+  async writeStream(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, written?: (part: Buffer) => void): Promise<boolean> {
     let corked = false;
     const uncork = (): void => {
       corked = false;

@@ -155,42 +155,45 @@ export class Maildrop {
       if (err instanceof MessageNotFoundError) throw new Pop3Error(`Message ${entry.number} was removed by another client.`);
       throw err;
     }
-    const { stream, size, data } = read;
-    if (buffer && !data) giveBack(buffer);
-    const encoder = new MessageEncoder({ ...(bodyLines === undefined ? {} : { bodyLines }), ...(data ? { allocate } : {}) });
+    const options = bodyLines === undefined ? {} : { bodyLines };
+    if (buffer && read.data) {
+      // Read at once: converted at once, the input buffer given back.
+      const encoder = new MessageEncoder({ ...options, allocate });
+      let out;
+      try {
+        out = encoder.encode(read.data);
+        if (out.buffer === buffer.buffer) {
+          // Unchanged octets come back as they are: copied out, since the input buffer is used again.
+          const copy = allocate(out.length);
+          out.copy(copy);
+          out = copy;
+        }
+      } finally {
+        giveBack(buffer);
+      }
+      const chunks = out.length > 0 ? [out, encoder.finish()] : [encoder.finish()];
+      return { chunks, abort: () => undefined, octets: () => encoder.octets, written };
+    }
+    if (buffer) giveBack(buffer);
+    const { stream, size } = read;
+    const encoder = new MessageEncoder(options);
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
-        if (buffer && data) {
-          let out;
-          try {
-            out = encoder.encode(data);
-            if (out.buffer === buffer.buffer) {
-              // Unchanged octets come back as they are: copied out, since the input buffer is used again.
-              const copy = allocate(out.length);
-              out.copy(copy);
-              out = copy;
-            }
-          } finally {
-            giveBack(buffer);
-          }
+        // The stream reads the file to its end: the terminator follows the last part at once (without waiting for the
+        // stream to end), so that the connection sends both in one write.
+        let left = size;
+        for await (const chunk of readParts(stream, READ_SIZE)) {
+          left -= chunk.length;
+          const out = encoder.encode(chunk);
           if (out.length > 0) yield out;
-        } else {
-          // The stream reads the file to its end: the terminator follows the last part at once (without waiting for
-          // the stream to end), so that the connection sends both in one write.
-          let left = size;
-          for await (const chunk of readParts(stream, READ_SIZE)) {
-            left -= chunk.length;
-            const out = encoder.encode(chunk);
-            if (out.length > 0) yield out;
-            if (encoder.done || left <= 0) break;
-          }
+          if (encoder.done || left <= 0) break;
         }
         yield encoder.finish();
       } finally {
         destroyQuietly(stream);
       }
     }
-    return { chunks: chunks(), abort: () => destroyQuietly(stream), octets: () => encoder.octets, written };
+    return { chunks: chunks(), abort: () => destroyQuietly(stream), octets: () => encoder.octets };
   }
 
   /** RETR done: the message gets \Seen when the session ends (as Dovecot does, in one change). */

@@ -161,6 +161,7 @@ export class Pop3Session {
     } finally {
       if (!complete) body.abort();
     }
+    if (complete) body.sent?.();
     this.stats.octets += body.octets();
     if (complete && body.expectedOctets !== undefined && body.octets() !== body.expectedOctets) {
       this.log.warn({ announced: body.expectedOctets, sent: body.octets() }, 'message size differs from its recorded size');

@@ -13,11 +13,6 @@ export default command<number>({
     const maildrop = maildropOf(ctx);
     const entry = maildrop.get(msg);
     const body = await maildrop.open(entry);
-    const source = body.chunks;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      yield* source;
-      maildrop.retrieved(entry);
-    }
-    return ok(`${entry.octets} octets`, { stream: { ...body, chunks: chunks(), expectedOctets: entry.octets } });
+    return ok(`${entry.octets} octets`, { stream: { ...body, expectedOctets: entry.octets, sent: () => maildrop.retrieved(entry) } });
   },
 });

@@ -108,6 +108,7 @@ export async function fakeContext(options: FakeOptions = {}): Promise<Fake> {
       if (reply.kind !== 'ok' || !reply.stream) throw new Error('no streamed body');
       const parts: Buffer[] = [];
       for await (const c of reply.stream.chunks) parts.push(c);
+      reply.stream.sent?.(); // as the session does once the whole body is handed to the socket
       return Buffer.concat(parts).toString('latin1');
     },
   };

@@ -8,7 +8,7 @@ export type After = 'continue' | 'close' | 'starttls';
 /** A multi-line body that is produced while it is sent (RETR, TOP): the encoded, byte-stuffed octets and terminator. */
 export interface StreamBody {
   /** Yields the body already converted to CRLF and byte-stuffed, ending with the terminating "." line. */
-  chunks: AsyncIterable<Buffer>;
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
   /** Stops reading the source early (the connection went away). */
   abort(): void;
   /** Message octets sent so far, without byte-stuffing and terminator (for checking against the size announced). */
@@ -17,6 +17,8 @@ export interface StreamBody {
   written?: (part: Buffer) => void;
   /** RETR: the size LIST announced, which the message octets sent must equal. */
   expectedOctets?: number;
+  /** Called once the whole body was handed to the socket. */
+  sent?: () => void;
 }
 
 /** A positive reply: one status line, optionally a multi-line body of short lines or a streamed body. */
