@@ -1,21 +1,19 @@
 // imapd with imapd.processes: 2, started from its built program as an administrator would: the primary hands the
 // connections of both listeners (STARTTLS and implicit TLS) to two worker processes, the per-client limit holds
 // over both, a session in one worker sees an APPEND made in the other during IDLE, and SIGTERM stops them all.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './pop3-stack.js';
-import { REPO, waitFor } from './support.js';
+import { spawnDaemonProcess, waitFor, type DaemonProcess } from './support.js';
 
 const USER = 'alice@example.test';
 const PASSWORD = 'alice-secret';
 
 let dir: TempDir;
 let redis: TestRedis;
-let imapd: ChildProcess | undefined;
-let output = '';
+let imapd: DaemonProcess;
 let port = 0;
 let tlsPort = 0;
 
@@ -27,7 +25,7 @@ beforeAll(async () => {
   await writeFile(join(etc, 'users'), `${USER}:{PLAIN}${PASSWORD}::::::\n`);
   await writeFile(join(etc, 'domains'), 'example.test\n');
   [port, tlsPort] = [await freePort(), await freePort()];
-  const config = {
+  imapd = await spawnDaemonProcess('imapd', dir.path, {
     hostname: 'imap.example.test',
     redis: { url: redis.url, prefix: redis.prefix },
     paths: suitePaths(dir.path),
@@ -41,29 +39,15 @@ beforeAll(async () => {
         { host: '127.0.0.1', port: tlsPort, tls: 'implicit' },
       ],
     },
-  };
-  const file = join(dir.path, 'mail.yaml');
-  await writeFile(file, JSON.stringify(config));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MAIL_')));
-  imapd = spawn(process.execPath, [join(REPO, 'apps/imapd/dist/bin.js'), '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  imapd.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  imapd.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor(() => output.includes(`"port":${tlsPort}`) && output.includes('"listening"'), 30_000, () => output);
+  });
+  await waitFor(() => imapd.output().includes(`"port":${tlsPort}`) && imapd.output().includes('"listening"'), 30_000, () => imapd.output());
 });
 
 afterAll(async () => {
-  imapd?.kill('SIGKILL');
+  imapd?.child.kill('SIGKILL');
   await redis?.stop();
   await dir?.cleanup();
 });
-
-/** The JSON log records imapd wrote so far. */
-function records(): Array<Record<string, unknown>> {
-  return output
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 describe('imapd with two worker processes', () => {
   it('spreads sessions over the workers, limits clients over both and passes changes between them', async () => {
@@ -94,15 +78,14 @@ print(json.dumps({'refused': refused, 'cont': cont, 'appended': typ, 'pushed': p
     expect(out.appended).toBe('OK');
     expect(out.pushed).toBe('* 1 EXISTS\r\n');
     // Four sessions, two in each worker (the primary picks the one with fewer).
-    const connects = records().filter((r) => r.msg === 'connect');
+    const connects = imapd.records().filter((r) => r.msg === 'connect');
     expect(connects.map((r) => r.worker).sort()).toEqual([0, 0, 1, 1]);
     expect(connects.filter((r) => r.tls === true)).toHaveLength(2);
   });
 
   it('stops the primary and both workers on SIGTERM', async () => {
-    const exited = new Promise<number | null>((r) => imapd!.once('exit', (code) => r(code)));
-    imapd!.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    await waitFor(() => records().filter((r) => r.msg === 'stopped').length === 3, 10_000, () => output);
+    imapd.child.kill('SIGTERM');
+    expect(await imapd.exited).toBe(0);
+    await waitFor(() => imapd.records().filter((r) => r.msg === 'stopped').length === 3, 10_000, () => imapd.output());
   });
 });

@@ -1,5 +1,7 @@
 // Shared helpers of the whole-stack tests.
-import { dirname, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -15,4 +17,37 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms${describe ? `:\n${describe()}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A daemon started from its built program, as an administrator starts it, with its JSON log collected. */
+export interface DaemonProcess {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** The JSON log records it wrote so far. */
+  records(): Array<Record<string, unknown>>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Writes `config` next to `dir`'s other files and starts apps/<app>/dist/bin.js with it (no MAIL_ variables). */
+export async function spawnDaemonProcess(app: string, dir: string, config: object): Promise<DaemonProcess> {
+  const file = join(dir, `${app}.yaml`);
+  await writeFile(file, JSON.stringify(config)); // JSON is YAML
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MAIL_')));
+  const child = spawn(process.execPath, [join(REPO, `apps/${app}/dist/bin.js`), '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    output: () => output,
+    records: () =>
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    exited,
+  };
 }

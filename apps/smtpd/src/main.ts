@@ -1,10 +1,11 @@
 // smtpd: start(config, log, deps) opens the listeners (mx, submission, submissions; plaintext, STARTTLS or
 // implicit TLS), enforces connection limits, and runs one session per connection. Collaborators not passed in
 // are built by wiring.ts; tests pass in-memory ones.
+import { fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { ConnectionLimiter, clientKey, isLoopback, NetworkList, normalizeIp } from '@mail/net';
+import { ConnectionLimiter, clientKey, isLoopback, isPoolWorker, NetworkList, normalizeIp, POOL_WORKER_ENV, serveFromPool, startPool, type Refusal, type Slot } from '@mail/net';
 import { HANDSHAKE_TIMEOUT, tlsInfo, type Connection } from './connection.js';
 import type { SessionDeps, SessionSettings } from './context.js';
 import type { ListenerMode, TlsInfo } from './ports.js';
@@ -67,7 +68,42 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** The 421 a client over a connection limit gets (nothing on implicit TLS: it expects a handshake). */
+function tooMany(config: Config, refused: Refusal, ip: string): string {
+  return formatReply(reply(Reply.ServiceNotAvailable, Enhanced.TempSecurityOther, `${config.hostname} Error: too many connections${refused === 'client' ? ` from ${ip}` : ''}`));
+}
+
+/**
+ * smtpd.processes above 1: this process only accepts connections, enforces the connection limits (mynetworks
+ * exempt from the per-client one) and hands each connection to one of that many workers (this program again,
+ * started as pool workers), which run the sessions.
+ */
+async function startPrimary(config: Config, log: Logger): Promise<Smtpd> {
+  const listeners = config.smtpd.listeners;
+  const mynetworks = new NetworkList(config.mynetworks);
+  const pool = await startPool({
+    listeners: listeners.map((l) => ({ host: l.host, port: l.port })),
+    processes: config.smtpd.processes,
+    connections: config.limits.connections,
+    connectionsPerClient: config.limits.connectionsPerIp,
+    exempt: (ip) => mynetworks.contains(ip),
+    refusal: (index, reason, ip) => (listeners[index]?.tls === 'implicit' ? null : Buffer.from(tooMany(config, reason, ip))),
+    spawn: (n) => fork(process.argv[1]!, process.argv.slice(2), { env: { ...process.env, [POOL_WORKER_ENV]: '1', MAILSUITE_POOL_WORKER_NUMBER: String(n) } }),
+    log,
+  });
+  const bound = pool.listeners().map((b, i) => ({ mode: listeners[i]!.mode, tls: listeners[i]!.tls, host: b.host, port: b.port }));
+  for (const b of bound) log.info({ host: b.host, port: b.port, mode: b.mode, tls: b.tls, processes: config.smtpd.processes }, 'listening');
+  return {
+    listeners: () => bound.map((b) => ({ ...b })),
+    stop: () => pool.stop(),
+  };
+}
+
 export async function start(config: Config, log: Logger, given: Partial<SmtpdDeps> = {}): Promise<Smtpd> {
+  const standalone = Object.keys(given).length === 0;
+  const worker = standalone && isPoolWorker();
+  if (standalone && !worker && config.smtpd.processes > 1) return startPrimary(config, log);
+  if (worker) log = log.child({ worker: Number(process.env.MAILSUITE_POOL_WORKER_NUMBER ?? 0) });
   const mynetworks = new NetworkList(config.mynetworks);
   const complete = given.sink && given.recipients && given.resolver && given.newQueueId && given.now;
   const wired = complete ? undefined : await (await import('./wiring.js')).defaultDeps(config, log, given);
@@ -83,20 +119,29 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
   const open = new Set<{ conn?: Connection; socket: Socket; done: Promise<void> }>();
   let nextId = 0;
 
+  const peerOf = (raw: Socket) => deps.peer?.(raw) ?? { ip: normalizeIp(raw.remoteAddress ?? ''), port: raw.remotePort ?? 0 };
+
   const onConnection = (index: number, listener: Config['smtpd']['listeners'][number], settings: SessionSettings) => (raw: Socket) => {
     raw.on('error', () => undefined); // errors are handled by the session; never crash the daemon
-    raw.setNoDelay(true);
-    const peer = deps.peer?.(raw) ?? { ip: normalizeIp(raw.remoteAddress ?? ''), port: raw.remotePort ?? 0 };
-    const trusted = mynetworks.contains(peer.ip);
+    const peer = peerOf(raw);
     // Clients in mynetworks are exempt from the per-client limit (Postfix smtpd_client_connection_limit_exceptions).
-    const slot = limiter.acquire(index, clientKey(peer.ip) ?? peer.ip, trusted);
-    const clog = log.child({ conn: (++nextId).toString(36), ip: peer.ip, listener: listener.mode });
+    const slot = limiter.acquire(index, clientKey(peer.ip) ?? peer.ip, mynetworks.contains(peer.ip));
     if ('refused' in slot) {
-      clog.warn({ limit: slot.refused }, 'connection refused: too many connections');
+      log.warn({ ip: peer.ip, listener: listener.mode, limit: slot.refused }, 'connection refused: too many connections');
       if (listener.tls === 'implicit') raw.destroy();
-      else raw.end(formatReply(reply(Reply.ServiceNotAvailable, Enhanced.TempSecurityOther, `${config.hostname} Error: too many connections${slot.refused === 'client' ? ` from ${peer.ip}` : ''}`)));
+      else raw.end(tooMany(config, slot.refused, peer.ip));
       return;
     }
+    void serve(listener, settings, raw, slot);
+  };
+
+  /** Runs the session of an accepted connection (its slot taken); settles when it has ended. */
+  const serve = (listener: Config['smtpd']['listeners'][number], settings: SessionSettings, raw: Socket, slot: Slot): Promise<void> => {
+    raw.on('error', () => undefined);
+    raw.setNoDelay(true);
+    const peer = peerOf(raw);
+    const trusted = mynetworks.contains(peer.ip);
+    const clog = log.child({ conn: (++nextId).toString(36), ip: peer.ip, listener: listener.mode });
     clog.info({ port: peer.port }, 'connect');
     const entry: { conn?: Connection; socket: Socket; done: Promise<void> } = { socket: raw, done: Promise.resolve() };
     entry.done = (async () => {
@@ -126,10 +171,19 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       }
     })();
     open.add(entry);
+    return entry.done;
   };
 
+  let stopServing = (): void => undefined;
   try {
-    for (const [index, listener] of config.smtpd.listeners.entries()) {
+    if (worker) {
+      // The primary took the connection's slot; it learns that the session ended when serve() settles.
+      const none: Slot = { release: () => undefined };
+      const settings = config.smtpd.listeners.map((l) => settingsFor(config, l, mynetworks));
+      stopServing = serveFromPool((index, socket) => serve(config.smtpd.listeners[index]!, settings[index]!, socket, none), { allowHalfOpen: true });
+      for (const l of config.smtpd.listeners) bound.push({ mode: l.mode, tls: l.tls, host: l.host, port: l.port });
+    }
+    for (const [index, listener] of worker ? [] : config.smtpd.listeners.entries()) {
       const settings = settingsFor(config, listener, mynetworks);
       // Half-open: a client may send its last commands and shut down its side; the replies still go out.
       const server = createServer({ allowHalfOpen: true }, onConnection(index, listener, settings));
@@ -150,6 +204,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
   return {
     listeners: () => bound.map((b) => ({ ...b })),
     async stop() {
+      stopServing();
       // Stop accepting; close() calls back only once every connection is gone.
       const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
       for (const entry of open) entry.conn?.shutdown();

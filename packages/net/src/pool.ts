@@ -33,7 +33,7 @@ export interface PoolOptions {
   /** Clients held to the listener's limit only (Postfix's smtpd_client_connection_limit_exceptions). */
   exempt?: (ip: string) => boolean;
   /** What to send a refused client before closing (null: close at once, as for implicit TLS). */
-  refusal: (listener: number, reason: Refusal) => Buffer | null;
+  refusal: (listener: number, reason: Refusal, ip: string) => Buffer | null;
   /** Starts worker `n`: a child process with an IPC channel (child_process.fork) whose environment has POOL_WORKER_ENV. */
   spawn: (n: number) => ChildProcess;
   log: PoolLog;
@@ -119,8 +119,8 @@ export async function startPool(options: PoolOptions): Promise<Pool> {
 
   /** Refused clients being told so; destroyed at stop() if still there. */
   const refusing = new Set<Socket>();
-  const refuse = (socket: Socket, index: number, reason: Refusal): void => {
-    const text = options.refusal(index, reason);
+  const refuse = (socket: Socket, index: number, reason: Refusal, ip: string): void => {
+    const text = options.refusal(index, reason, ip);
     if (!text) {
       socket.destroy();
       return;
@@ -140,7 +140,7 @@ export async function startPool(options: PoolOptions): Promise<Pool> {
     const slot = limiter.acquire(index, clientKey(ip) ?? ip, options.exempt?.(ip) ?? false);
     if ('refused' in slot) {
       options.log.warn({ ip, limit: slot.refused }, 'connection refused: too many connections');
-      refuse(socket, index, slot.refused);
+      refuse(socket, index, slot.refused, ip);
       return;
     }
     let target: Worker | undefined;
@@ -148,7 +148,7 @@ export async function startPool(options: PoolOptions): Promise<Pool> {
     if (!target) {
       slot.release();
       options.log.warn({ ip }, 'connection refused: no worker running');
-      refuse(socket, index, 'listener');
+      refuse(socket, index, 'listener', ip);
       return;
     }
     const id = ++nextId;
@@ -229,9 +229,9 @@ export function isPoolWorker(env: NodeJS.ProcessEnv = process.env): boolean {
  * The worker side: runs `session(listener, socket)` for each connection the primary hands over, and tells the
  * primary when it has ended (the returned promise settled). Call once the worker can serve; it tells the primary it
  * is ready. When the primary goes away, the worker sends itself SIGTERM (the daemon's shutdown). The returned
- * function stops taking connections.
+ * function stops taking connections. `allowHalfOpen`: as the net.Server option of the same name.
  */
-export function serveFromPool(session: (listener: number, socket: Socket) => Promise<void>): () => void {
+export function serveFromPool(session: (listener: number, socket: Socket) => Promise<void>, options: { allowHalfOpen?: boolean } = {}): () => void {
   const send = (msg: ToPrimary): void => {
     if (process.connected) process.send?.(msg);
   };
@@ -242,6 +242,8 @@ export function serveFromPool(session: (listener: number, socket: Socket) => Pro
       return;
     }
     socket.on('error', () => undefined);
+    // A socket made from a passed handle is not half-open; a server that answers after the client's FIN wants it.
+    if (options.allowHalfOpen) socket.allowHalfOpen = true;
     session(msg.listener, socket)
       .catch(() => undefined)
       .finally(() => send({ mailPool: 'closed', id: msg.id }));

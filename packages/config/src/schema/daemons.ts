@@ -6,6 +6,15 @@ const SmtpListener = Listener.extend({
   mode: z.enum(['mx', 'submission', 'submissions']).describe('mx: inbound from the world (no AUTH required); submission: AUTH required; submissions: submission over implicit TLS'),
 });
 
+/** How many processes a daemon with listeners runs (smtpd, imapd). */
+const Processes = z
+  .number()
+  .int()
+  .min(1)
+  .max(256)
+  .default(1)
+  .describe('worker processes sharing the listeners (each runs sessions on one core); above 1, a primary process accepts and hands each connection to the least busy worker, and the connection limits hold over all of them');
+
 export const Smtpd = z
   .strictObject({
     listeners: z
@@ -23,6 +32,7 @@ export const Smtpd = z
     requireTlsForAuth: z.boolean().default(true).describe('offer AUTH only on TLS-protected connections'),
     greetDelay: Duration.prefault('0ms').describe('wait this long before the banner; clients that talk first are dropped (postscreen-style)'),
     maxErrors: z.number().int().min(1).default(10).describe('bad commands before 421 and close'),
+    processes: Processes,
   })
   .prefault({})
   .describe('the SMTP receiver (MX, submission)');
@@ -99,13 +109,7 @@ export const Imapd = z
     hierarchySeparator: z.enum(['/', '.']).default('/').describe('character between the levels of a mailbox name as clients see it (Maildir++ stores "." on disk either way)'),
     appendLimit: Size.optional().describe('APPENDLIMIT; defaults to limits.messageSize'),
     loginTimeout: Duration.prefault('60s').describe('a connection not logged in this long after it opened is closed (Dovecot login timeout); limits.idleTimeout applies after login'),
-    processes: z
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .default(1)
-      .describe('worker processes sharing the listeners (each runs sessions on one core); above 1, a primary process accepts and hands each connection to the least busy worker, and the connection limits hold over all of them'),
+    processes: Processes,
   })
   .prefault({})
   .describe('the IMAP server');
