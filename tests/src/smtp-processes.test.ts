@@ -61,7 +61,16 @@ msg = 'From: x@remote.test\\r\\nTo: alice@example.test\\r\\nSubject: pool\\r\\n\
 ra = a.sendmail('x@remote.test', ['alice@example.test'], msg)
 rb = b.sendmail('x@remote.test', ['alice@example.test'], msg)
 for m in (a, b, c): m.quit()
-print(json.dumps({'refused': refused, 'a': ra, 'b': rb}))
+# Half-open: QUIT and the client's FIN arrive together; the 221 must still come back.
+h = socket.create_connection(('127.0.0.1', ${mx})); h.settimeout(10)
+banner = h.recv(300).decode()
+h.sendall(b'QUIT\\r\\n'); h.shutdown(socket.SHUT_WR)
+rest = b''
+while True:
+    chunk = h.recv(4096)
+    if not chunk: break
+    rest += chunk
+print(json.dumps({'refused': refused, 'a': ra, 'b': rb, 'banner': banner, 'afterFin': rest.decode()}))
 `;
     const r = await run('python3', ['-c', script], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
@@ -69,9 +78,11 @@ print(json.dumps({'refused': refused, 'a': ra, 'b': rb}))
     expect(out.refused).toMatch(/^421 4\.7\.0 mx\.example\.test Error: too many connections from 127\.0\.0\.1\r\n/);
     expect(out.a).toEqual({});
     expect(out.b).toEqual({});
+    expect(out.banner).toMatch(/^220 /);
+    expect(out.afterFin).toMatch(/^221 2\.0\.0 /);
     // The two MX sessions went to different workers, the third connection to the first again.
     const connects = smtpd.records().filter((r) => r.msg === 'connect');
-    expect(connects.map((r) => r.worker)).toEqual([0, 1, 0]);
+    expect(connects.map((r) => r.worker).slice(0, 3)).toEqual([0, 1, 0]);
     const queued = smtpd.records().filter((r) => r.msg === 'message queued');
     expect(queued.map((r) => r.worker).sort()).toEqual([0, 1]);
   });
