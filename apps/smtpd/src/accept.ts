@@ -12,8 +12,9 @@ import type { Transaction } from './state.js';
 export async function buildEnvelope(ctx: SessionContext, tx: Transaction, receivedAt: Date): Promise<Envelope> {
   const { state, client, settings } = ctx;
   const rdns = await client.rdns;
-  // RFC 4954 §5: pass on who submitted the message only when that is known: our own login, or a trusted relay's claim.
-  const auth = state.account ?? (client.trusted ? (tx.params.auth ?? null) : null);
+  // RFC 4954 §5: pass on who submitted the message only when that is known: our own login, or a trusted relay's
+  // claim; an explicit AUTH=<> (the client does not know the submitter) is passed on as <> whoever logged in.
+  const auth = tx.params.auth === null ? null : (state.account ?? (client.trusted ? (tx.params.auth ?? null) : null));
   const envelope: Envelope = {
     id: tx.id,
     mailFrom: tx.from,

@@ -72,7 +72,7 @@ describe('the queue sink', () => {
     expect(outbound).toMatchObject({ spoolId: id, recipients: [{ address: 'dave@remote.test', notify: 'NEVER', status: 'pending' }] });
   });
 
-  it('carries AUTH= into the jobs: the account of an authenticated client, <> for an unauthenticated one (RFC 4954 §5)', async () => {
+  it('carries AUTH= into the jobs: the account of an authenticated client, <> for an unauthenticated one or when given (RFC 4954 §5)', async () => {
     const send = async (c: Awaited<ReturnType<TestServer['open']>>, mail: string, rcpt: string): Promise<string> => {
       expect((await c.cmd(mail)).code).toBe(250);
       expect((await c.cmd(`RCPT TO:<${rcpt}>`)).code).toBe(250);
@@ -89,6 +89,9 @@ describe('the queue sink', () => {
     expect(OutboundJobV1.parse((await admin.get(`${a}-o`))?.data).auth).toBe('alice@local.test');
     const b = await send(sub, 'MAIL FROM:<alice@local.test>', 'bob@local.test');
     expect(DeliverJobV1.parse((await admin.get(`${b}-d`))?.data).auth).toBe('alice@local.test');
+    // An explicit AUTH=<>: the submitter is unknown, and that is what is passed on.
+    const unknown = await send(sub, 'MAIL FROM:<alice@local.test> AUTH=<>', 'dave@remote.test');
+    expect(OutboundJobV1.parse((await admin.get(`${unknown}-o`))?.data).auth).toBeNull();
     // Not authenticated (and not in mynetworks): AUTH= is not trusted.
     const mx = await server.open('mx');
     const c = await send(mx, 'MAIL FROM:<x@remote.test> AUTH=alice@local.test', 'bob@local.test');
