@@ -10,7 +10,8 @@
 // FETCH of whole messages, STORE of flags, SEARCH, APPEND, STORE \Deleted and EXPUNGE of what they appended, for
 // SECONDS; runs alternate between the servers and the medians of REPEAT runs are compared.
 // Settings: CONNECTIONS, IDLE_USERS, CLIENTS, MESSAGES, SECONDS, REPEAT, IMAPD_PROFILE (a directory for a CPU
-// profile of imapd), SKIP (memory or workload), PROCESSES (imapd.processes; default one per core).
+// profile of imapd), SKIP (memory or workload), PROCESSES (imapd.processes; default one per core), PER_COMMAND
+// (<n>: also the server CPU per command of each kind alone, n of each from one client).
 import type { ChildProcess } from 'node:child_process';
 import { chmod, cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -216,6 +217,37 @@ async function workload(port: number, serverPid: number, round: number, label = 
   return { rate: ops / seconds, cpu: (cpu * 1000) / ops };
 }
 
+/** The commands of the mixed workload, each measured alone: one client on one account sends `n` of it. */
+const SINGLE_COMMANDS: Array<[string, (c: ImapClient, i: number, exists: number) => Promise<unknown>]> = [
+  ['NOOP', (c) => c.command('NOOP')],
+  ['SELECT', (c) => c.command('SELECT INBOX')],
+  ['FETCH 20 headers', (c, i, n) => c.command(`FETCH ${1 + (i % (n - 20))}:${20 + (i % (n - 20))} ${HEADER_FETCH}`)],
+  ['FETCH BODY[]', (c, i, n) => c.command(`FETCH ${1 + ((i * 7) % n)} BODY.PEEK[]`)],
+  ['STORE', (c, i, n) => c.command(`STORE ${1 + ((i * 13) % n)} ${i % 2 ? '+' : '-'}FLAGS (\\Seen)`)],
+  ['SEARCH UNSEEN', (c) => c.command('SEARCH UNSEEN')],
+  ['SEARCH FROM SUBJECT', (c, i) => c.command(`SEARCH FROM "sender${i % 13}" SUBJECT "topic"`)],
+];
+
+/** Server CPU per command (ms) of each command of SINGLE_COMMANDS, `n` times in one session. */
+async function perCommand(port: number, serverPid: number, n: number): Promise<Map<string, number>> {
+  const c = await ImapClient.connect(port);
+  c.keep = false;
+  await c.login(mixUser(0), PASSWORD);
+  c.keep = true;
+  const selected = await c.command('SELECT INBOX');
+  c.keep = false;
+  const exists = Number(/\* (\d+) EXISTS/.exec(selected.untagged.join('\n'))?.[1] ?? MESSAGES);
+  const out = new Map<string, number>();
+  for (const [name, run] of SINGLE_COMMANDS) {
+    for (let i = 0; i < 20; i++) await run(c, i, exists); // warm
+    const before = await treeCpu(serverPid);
+    for (let i = 0; i < n; i++) await run(c, i, exists);
+    out.set(name, (((await treeCpu(serverPid)) - before) * 1000) / n);
+  }
+  await c.logout();
+  return out;
+}
+
 async function main(): Promise<void> {
   const dir = await tempDir('imap-bench-');
   const redis = await spawnRedis({ appendonly: false });
@@ -278,6 +310,16 @@ async function main(): Promise<void> {
       console.log(row('PSS per idle connection', kb(ours.pssPerConnection)!, kb(theirs?.pssPerConnection), 'KiB'));
       console.log(row('RSS before / after', ours.before / 2 ** 20, theirs && theirs.before / 2 ** 20, 'MiB before'));
       console.log(row('', ours.after / 2 ** 20, theirs && theirs.after / 2 ** 20, `MiB after (Dovecot: ${theirs?.processes ?? '-'} processes)`));
+    }
+
+    if (process.env.PER_COMMAND) {
+      // PER_COMMAND=<n>: where the CPU per command differs, command by command, one client at a time.
+      const n = Number(process.env.PER_COMMAND) || 500;
+      const ours = await perCommand(port, imapd.pid!, n);
+      const theirs = dport === undefined ? undefined : await perCommand(dport, dpid, n);
+      console.log(`server CPU per command, one client, ${n} of each:`);
+      console.log(header);
+      for (const [name, ms] of ours) console.log(row(name, ms, theirs?.get(name), 'ms'));
     }
 
     if (SKIP !== 'workload') {
