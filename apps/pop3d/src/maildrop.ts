@@ -1,5 +1,6 @@
 // The maildrop of one POP3 session (RFC 1939 §5-6): the INBOX as it was at login, deletion marks kept until
-// QUIT, the update (expunge, then \Seen for retrieved messages), and message bodies streamed for RETR and TOP.
+// QUIT, the update (expunge, then \Seen for retrieved messages), and the bodies of RETR and TOP: read at once into
+// reused buffers up to 1 MiB, streamed from the file beyond.
 import type { Readable } from 'node:stream';
 import type { FolderSnapshot, MailFolder } from '@mail/maildir';
 import { MessageNotFoundError } from '@mail/maildir';

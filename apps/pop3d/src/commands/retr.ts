@@ -1,5 +1,5 @@
-// RFC 1939 §5 RETR msg: the whole message, CRLF line endings and byte-stuffed, streamed; it gets \Seen at the end
-// of the session.
+// RFC 1939 §5 RETR msg: the whole message, CRLF line endings and byte-stuffed; once it is all sent it gets \Seen at
+// the end of the session.
 import { command, maildropOf, TRANSACTION } from '../context.js';
 import { requiredMessageNumber } from '../protocol/command.js';
 import { ok } from '../protocol/reply.js';
