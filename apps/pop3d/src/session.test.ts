@@ -138,6 +138,19 @@ describe('TLS', () => {
     expect((await c.command('TOP 1 0', true)).raw!.toString()).toBe('From: a@example.test\r\nSubject: one\r\n\r\n');
   });
 
+  it('implicit TLS: pipelined RETRs of messages over 64 KiB (converted into reused buffers) arrive byte-exact', async () => {
+    const big = (n: number): string => `Subject: ${n}\n\n${Array.from({ length: 8000 }, (_, i) => (i % 50 === 0 ? `.${n} ${i}` : `line ${i} of ${n}`)).join('\n')}\n`;
+    h = await startHarness({ messages: [big(1), big(2), big(3)], remote: true, tls, listener: { tls: 'implicit' } });
+    const c = await h.client({ tls: true });
+    await c.login();
+    c.send('RETR 1\r\nRETR 2\r\nRETR 3\r\n');
+    for (const n of [1, 2, 3]) {
+      const r = await c.response(true);
+      expect(r.text).toBe(`${crlf(big(n)).length} octets`);
+      expect(r.raw!.toString() === stuffed(big(n)), `message ${n}`).toBe(true);
+    }
+  });
+
   it('a failed STLS handshake closes the connection', async () => {
     h = await startHarness({ tls, settings: { tlsTimeoutMs: 300 } });
     const c = await h.client();
