@@ -42,6 +42,7 @@ export const vectorAvailable = routine !== null;
  */
 export function convertChunk(data: Buffer, atLineStart: boolean, afterCr: boolean, allocate: (size: number) => Buffer = Buffer.allocUnsafe): { out: Buffer; bareLfs: number } {
   if (!routine) throw new Error('the WebAssembly routine is not available');
+  if (data.length > VECTOR_CHUNK) throw new RangeError(`a chunk of ${data.length} octets is over ${VECTOR_CHUNK}`);
   const { memory, encode, bareLfs } = routine;
   memory.set(data, 0);
   const length = encode(data.length, (atLineStart ? 1 : 0) | (afterCr ? 2 : 0));
