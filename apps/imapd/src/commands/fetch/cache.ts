@@ -67,6 +67,8 @@ export async function messageStructure(folder: MailFolder, uidValidity: number, 
 export interface CachedHeader {
   raw: Buffer;
   fields?: HeaderField[];
+  /** HEADER / HEADER.FIELDS renderings in CRLF form (see topHeaderContent), a few per message. */
+  renderings?: Map<string, Buffer>;
 }
 
 async function readAll(folder: MailFolder, uid: number, end?: number): Promise<Buffer> {
@@ -107,7 +109,7 @@ export async function messageHeader(folder: MailFolder, uidValidity: number, uid
   const hit = headers.get(key);
   if (hit) return hit;
   const entry: CachedHeader = { raw: await loadHeader(folder, uidValidity, uid) };
-  headers.set(key, entry, 3 * entry.raw.length + 256); // the parsed fields too
+  headers.set(key, entry, 7 * entry.raw.length + 256); // the parsed fields and the renderings too
   return entry;
 }
 

@@ -96,11 +96,20 @@ export async function sectionContent(folder: MailFolder, uid: number, m: CachedM
 /** Whether a section is the top-level header (HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT): served from the header cache. */
 export const isTopHeader = (section: BodySection): boolean => section.part.length === 0 && section.text !== null && section.text.startsWith('HEADER');
 
-/** A top-level header section in CRLF form, from the header block alone. */
+/** Renderings of one header kept per message: a client asks for the same field list message after message. */
+const RENDERINGS = 4;
+
+/** A top-level header section in CRLF form, from the header block alone (the result is shared: do not modify it). */
 export function topHeaderContent(header: CachedHeader, section: BodySection): Buffer {
+  const key = section.text === 'HEADER' ? 'HEADER' : `${section.text} ${section.fields.join(' ').toUpperCase()}`;
+  const kept = header.renderings?.get(key);
+  if (kept) return kept;
   let data = header.raw;
   if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') data = filterHeaderFields(data, section.fields, section.text === 'HEADER.FIELDS.NOT');
-  return toCrlf(data);
+  const out = toCrlf(data);
+  header.renderings ??= new Map();
+  if (header.renderings.size < RENDERINGS) header.renderings.set(key, out);
+  return out;
 }
 
 /** BINARY[part]: the part's body with its Content-Transfer-Encoding removed (RFC 3516). */
