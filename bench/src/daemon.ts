@@ -1,5 +1,5 @@
 // What the side-by-side benches share: the accounts directory (users, domains), the config file of one of our
-// daemons over a Maildir location, starting that daemon from its sources (optionally with a CPU profile),
+// daemons over a Maildir location, starting that daemon from its built program (optionally with a CPU profile),
 // stopping it, waiting for its greeting, its CPU time, and medians.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -48,10 +48,23 @@ export async function writeConfig(dir: string, redisUrl: string, location: strin
   return config;
 }
 
-/** Starts apps/<app> from its sources with `config`; a CPU profile goes to `profileDir` when given. */
+const built = new Set<string>();
+
+/** Builds apps/<app> and what it depends on (turbo: nothing to do when dist/ is up to date), once per run. */
+function ensureBuilt(app: string): void {
+  if (built.has(app)) return;
+  execFileSync(join(REPO, 'node_modules/.bin/turbo'), ['run', 'build', `--filter=@mail/${app}...`, '--output-logs=errors-only'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  built.add(app);
+}
+
+/**
+ * Starts apps/<app> with `config` from its built program (dist/bin.js, built first if needed), as deployed: the
+ * sources run through tsx carry its per-closure naming wrappers. A CPU profile goes to `profileDir` when given.
+ */
 export function spawnDaemon(app: 'imapd' | 'pop3d' | 'smtpd' | 'mda', config: string, profileDir?: string): ChildProcess {
+  ensureBuilt(app);
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-  return spawn(process.execPath, [...profile, '--conditions=@mail/source', '--import', 'tsx', join(REPO, `apps/${app}/src/bin.ts`), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, [...profile, join(REPO, `apps/${app}/dist/bin.js`), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 /** SIGTERM to each child, then waits for all to exit. */
