@@ -21,9 +21,12 @@ interface Pending {
 
 const isTemporary = (r: TargetRecord | TemporaryFailure): r is TemporaryFailure => 'temporary' in r;
 
-/** Records a target's final outcome (and finished recipients), logging bounces as Postfix logs status=bounced. */
-async function record(ctx: MdaContext, progress: Progress, id: string, outcome: TargetRecord, recipients: number[] = []): Promise<void> {
-  await ctx.progress.record(progress, { targets: { [id]: outcome }, recipients });
+/**
+ * Records a target's final outcome (and finished recipients), logging bounces as Postfix logs status=bounced.
+ * `last`: see ProgressStore.record.
+ */
+async function record(ctx: MdaContext, progress: Progress, id: string, outcome: TargetRecord, recipients: number[] = [], last = false): Promise<void> {
+  await ctx.progress.record(progress, { targets: { [id]: outcome }, recipients }, { last });
   if (outcome.state === 'failed') {
     ctx.log.info({ to: outcome.address, status: outcome.status, reason: outcome.diagnostic, report: outcome.report !== undefined }, 'bounced');
   }
@@ -65,7 +68,7 @@ async function quarantine(ctx: MdaContext, job: JobContext<'deliver'>, progress:
   for (const i of pending) targets[`${i}/!`] = { state: 'discarded', address: data.recipients[i]!.address, status: '5.7.1', diagnostic: 'virus found; message quarantined' };
   await ctx.progress.record(progress, { targets, recipients: pending });
   ctx.log.warn({ spoolId: data.spoolId, sender: data.sender || '<>', to, path }, 'virus found: message quarantined, not delivered');
-  await ctx.progress.finish(job.id);
+  await ctx.progress.finish(progress);
   return done();
 }
 
@@ -77,7 +80,7 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
   const pending = data.recipients.map((_, i) => i).filter((i) => !progress.recipientDone(i));
   if (pending.length === 0) {
     await sendReports(ctx, job, progress);
-    await ctx.progress.finish(job.id);
+    await ctx.progress.finish(progress);
     return done();
   }
 
@@ -140,7 +143,10 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
         complete = false;
       } else {
         marked = local && complete && k === todo.length - 1;
-        await record(ctx, progress, target.id, outcome, marked ? [i] : []);
+        // The job's last write when this marks its last recipient done and nothing is owed for it: the common
+        // case of a message to one local mailbox costs one Redis command for its record instead of two.
+        const last = marked && outcome.report === undefined && i === pending[pending.length - 1] && temporary.length === 0 && remote.length === 0 && finished.length === 0 && pending.every((p) => p === i || progress.recipientDone(p));
+        await record(ctx, progress, target.id, outcome, marked ? [i] : [], last);
       }
     }
     if (complete && !marked) finished.push(i);
@@ -179,7 +185,7 @@ async function settle(ctx: MdaContext, job: JobContext<'deliver'>, progress: Pro
       : [];
   await sendReports(ctx, job, progress, delayed);
   if (temporary.length === 0) {
-    await ctx.progress.finish(job.id);
+    await ctx.progress.finish(progress);
     return done();
   }
   let delay = next!;

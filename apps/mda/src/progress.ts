@@ -56,6 +56,9 @@ export interface ContentRecord {
 
 /** Everything recorded for one job. */
 export class Progress {
+  /** Whether the last write gave the record its done-retention lifetime already (see ProgressStore.record). */
+  doneLifetime = false;
+
   constructor(
     readonly jobId: string,
     private readonly fields: Map<string, string>,
@@ -149,18 +152,28 @@ export class ProgressStore {
     return new Progress(jobId, new Map(Object.entries(raw)));
   }
 
-  /** Stores a change atomically and applies it to `progress`. */
-  async record(progress: Progress, change: ProgressChange): Promise<void> {
+  /**
+   * Stores a change atomically and applies it to `progress`. `last`: the caller expects no further write before
+   * finish() (the job's last outcome, nothing owed): the record gets its done lifetime in the same command, and
+   * finish() has nothing left to do unless something was written after all.
+   */
+  async record(progress: Progress, change: ProgressChange, options: { last?: boolean } = {}): Promise<void> {
     const fields = encode(change);
     if (Object.keys(fields).length === 0) return;
     const key = this.key(progress.jobId);
     const run = (this.client as unknown as { mailMdaProgressRecord: RecordCommand }).mailMdaProgressRecord.bind(this.client);
-    await run(key, this.options.retentionMs, ...Object.entries(fields).flat());
+    await run(key, options.last ? this.doneRetentionMs : this.options.retentionMs, ...Object.entries(fields).flat());
     progress.apply(change);
+    progress.doneLifetime = options.last === true;
   }
 
-  /** Shortens the record's life once the job is done. */
-  async finish(jobId: string): Promise<void> {
-    await this.client.pexpire(this.key(jobId), this.options.doneRetentionMs ?? 2 * 86_400_000);
+  /** Shortens the record's life once the job is done (unless its last write did). */
+  async finish(progress: Progress): Promise<void> {
+    if (progress.doneLifetime) return;
+    await this.client.pexpire(this.key(progress.jobId), this.doneRetentionMs);
+  }
+
+  private get doneRetentionMs(): number {
+    return this.options.doneRetentionMs ?? 2 * 86_400_000;
   }
 }
