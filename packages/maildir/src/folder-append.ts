@@ -6,7 +6,7 @@ import { QuotaExceededError } from './errors.js';
 import { generateBaseName, sortLetters } from './filename.js';
 import { lettersOf, parseFlags, type FlagSet } from './flags.js';
 import type { SubDir } from './folder-index.js';
-import { fsyncDir, publishFileSync } from './fsutil.js';
+import { fsyncDir, publishFile } from './fsutil.js';
 import { changeOf, type FolderHandle, type StoreServices } from './internal.js';
 import { writeMessageFile } from './message-input.js';
 import { overQuota, type QuotaLimits, type QuotaUsage } from './quota.js';
@@ -133,7 +133,7 @@ async function publish(folder: FolderHandle, items: readonly PreparedMessage[]):
   }
   const dirs = [...new Set(placed.map((p) => p.dir))];
   await index.own(dirs, async () => {
-    for (const { prepared, dir, name } of placed) publishFileSync(prepared.tmpPath, join(folder.ref.path, dir, name));
+    for (const { prepared, dir, name } of placed) publishFile(prepared.tmpPath, join(folder.ref.path, dir, name));
   });
   for (const { prepared, dir, name } of placed) index.noteAdded(prepared.base, dir, name, prepared.internalDate);
   // The directories are synced while the uidlist and modseq log are written and synced: one journal commit

@@ -1,8 +1,9 @@
 // Small file-system helpers with the durability rules Maildir needs: fsync of files and directories, atomic replace.
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
+import { constants, fdatasync, fsync, linkSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { copyFile, link, lstat, open, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { isErrno } from './errors.js';
 
 /** Flushes a directory's entries (after a create, link, rename or unlink in it). */
@@ -52,6 +53,27 @@ export async function atomicWriteFile(path: string, content: string | Uint8Array
   if (options.syncDir !== false) await fsyncDir(dirname(path));
 }
 
+/**
+ * stat() that returns null for a missing file. Synchronous: the file is local and the call takes microseconds,
+ * where a round trip through the thread pool costs tens of them, and this runs before every folder operation.
+ */
+export function statNow(path: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
+    throw err;
+  }
+}
+
+const fsyncFd = promisify(fsync);
+const fdatasyncFd = promisify(fdatasync);
+
+/** fsync (or fdatasync, `dataOnly`) of an open descriptor, waiting in the thread pool: the one call that waits for the disk. */
+export function syncFd(fd: number, dataOnly = false): Promise<void> {
+  return dataOnly ? fdatasyncFd(fd) : fsyncFd(fd);
+}
+
 /** stat() that returns null for a missing file. */
 export async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
   try {
@@ -86,29 +108,15 @@ export async function unlinkIfExists(path: string): Promise<boolean> {
 /**
  * Moves a finished file into place without ever replacing an existing one: link() then unlink() as
  * qmail does (EEXIST reports a name clash), falling back to rename() where hard links are unsupported.
+ * Synchronous: link() and unlink() of a name are quick directory operations (a batch of deliveries publishes
+ * its files under a lock), where each call through the promise API is a thread-pool round trip.
  */
-export async function publishFile(from: string, to: string): Promise<void> {
-  try {
-    await link(from, to);
-  } catch (err) {
-    if (!isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS')) throw err;
-    if (await statOrNull(to)) throw Object.assign(new Error(`EEXIST: file already exists, ${to}`), { code: 'EEXIST' });
-    await rename(from, to);
-    return;
-  }
-  await unlink(from);
-}
-
-/**
- * publishFile with synchronous calls, for a batch of files published under a lock: link() and unlink() of a name
- * are quick directory operations, where each call through the promise API is a thread-pool round trip.
- */
-export function publishFileSync(from: string, to: string): void {
+export function publishFile(from: string, to: string): void {
   try {
     linkSync(from, to);
   } catch (err) {
     if (!isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS')) throw err;
-    if (existsSync(to)) throw Object.assign(new Error(`EEXIST: file already exists, ${to}`), { code: 'EEXIST' });
+    if (statNow(to)) throw Object.assign(new Error(`EEXIST: file already exists, ${to}`), { code: 'EEXIST' });
     renameSync(from, to);
     return;
   }

@@ -2,8 +2,7 @@
 import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, KeywordLimitError } from './errors.js';
-import { statOrNull, unlinkIfExists } from './fsutil.js';
-import { statNow } from './line-file.js';
+import { statNow, statOrNull, unlinkIfExists } from './fsutil.js';
 import { acquireDotlock } from './lock.js';
 
 export const KEYWORDS_NAME = 'dovecot-keywords';

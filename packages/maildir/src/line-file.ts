@@ -1,20 +1,8 @@
 // Incremental reading of append-only line files (dovecot-uidlist, the modseq and dedupe logs): only new complete lines are read.
-import { closeSync, fdatasync, fstatSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isErrno } from './errors.js';
-
-/**
- * stat() that returns null for a missing file. Synchronous: the file is local and the call takes microseconds,
- * where a round trip through the thread pool costs tens of them, and this runs before every folder operation.
- */
-export function statNow(path: string): Stats | null {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
-    throw err;
-  }
-}
+import { statNow, syncFd } from './fsutil.js';
 
 export interface LineBatch {
   /** True when the file is new, was replaced or shrank: the reader must drop what it built before. */
@@ -109,7 +97,7 @@ export class LineFollower {
     let fst;
     try {
       for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
-      if (sync) await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+      if (sync) await syncFd(fd, true);
       fst = fstatSync(fd);
     } finally {
       closeSync(fd);

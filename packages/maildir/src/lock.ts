@@ -1,8 +1,9 @@
 // Dovecot-compatible dot-locks: "<file>.lock" created with O_EXCL holding "<pid>:<host>", with Dovecot's stale-lock rules.
-import { closeSync, fstatSync, fsync, ftruncateSync, futimesSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, futimesSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { lstat, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isErrno, LockTimeoutError } from './errors.js';
+import { syncFd } from './fsutil.js';
 import { lockKey } from './mutex.js';
 
 export interface DotlockOptions {
@@ -221,7 +222,7 @@ function makeLock(path: string, lockPath: string, fd: number, releaseKey: () => 
         const data = typeof content === 'string' ? Buffer.from(content) : content;
         ftruncateSync(fd, 0);
         for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset, offset);
-        await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+        await syncFd(fd);
         renameSync(lockPath, path);
       } catch (err) {
         await unlink(lockPath).catch(() => undefined);

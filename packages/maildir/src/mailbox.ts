@@ -1,5 +1,4 @@
 // One account's Maildir++ tree as a Mailbox: locate, list, create, delete, rename and subscribe folders.
-import { statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, CreateFolderOptions, FolderInfo, ListOptions, Mailbox, MailFolder, SpecialUse } from './api.js';
@@ -8,7 +7,7 @@ import { MaildirFolder } from './folder.js';
 import { existingFolders, hasChildren, listFolders } from './folder-list.js';
 import { folderDirName, normalizeFolderName, type HierarchySeparator } from './folder-names.js';
 import { deleteFolderDir, renameFolderDirs, renameInbox } from './folder-ops.js';
-import { fsyncDir, lstatOrNull } from './fsutil.js';
+import { fsyncDir, lstatOrNull, statNow } from './fsutil.js';
 import type { FolderRef, StoreServices } from './internal.js';
 import type { QuotaUsage } from './quota.js';
 import { checkNewSpecialUse, effectiveSpecialUse, SpecialUseFile, type SpecialUseAssignment } from './special-use.js';
@@ -21,7 +20,7 @@ export const MAILDIRFOLDER_NAME = 'maildirfolder';
 export async function ensureMaildir(dir: string): Promise<void> {
   // Nearly always all three exist (every SELECT and delivery comes here): three quick stat calls instead of three
   // mkdir round trips through the thread pool.
-  const missing = ['tmp', 'new', 'cur'].filter((d) => !statSync(join(dir, d), { throwIfNoEntry: false })?.isDirectory());
+  const missing = ['tmp', 'new', 'cur'].filter((d) => !statNow(join(dir, d))?.isDirectory());
   await Promise.all(missing.map((d) => mkdir(join(dir, d), { recursive: true, mode: 0o700 })));
 }
 

@@ -1,9 +1,9 @@
 // Writing a message (buffer, string or stream) to a new file while counting its size and its size with CRLF line endings.
-import { closeSync, constants, fsync, futimesSync, openSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, futimesSync, openSync, writeSync, writevSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { MessageSource } from './api.js';
 import { isErrno } from './errors.js';
-import { unlinkIfExists } from './fsutil.js';
+import { syncFd, unlinkIfExists } from './fsutil.js';
 
 export interface WrittenMessage {
   size: number;
@@ -130,7 +130,7 @@ async function writeSmallFile(path: string, buffers: Uint8Array[], options: Writ
       for (let offset = 0; offset < rest.length; ) offset += writeSync(fd, rest, offset, rest.length - offset);
     }
     if (options.mtime !== undefined) futimesSync(fd, options.mtime / 1000, options.mtime / 1000);
-    await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+    await syncFd(fd);
   } catch (err) {
     closeSync(fd);
     await unlinkIfExists(path).catch(() => undefined);
