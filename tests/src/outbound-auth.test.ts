@@ -4,45 +4,20 @@
 // an MX that offers AUTH but to which the queue-runner has no credentials, receives no AUTH=.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig, type Daemon } from '@mail/config';
 import { createLogger } from '@mail/log';
 import { start as startQueueRunner } from '@mail/queue-runner';
 import { freePort, tempDir, type TempDir } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smtpGreeting, startPrivatePostfix, type PrivatePostfix } from './postfix.js';
 import { pythonSmtp, queuedId, run, startStack, USERS, type Stack } from './smtp-support.js';
 import { waitFor } from './support.js';
 
 const RELAY_USER = 'relay@smarthost.test';
 const RELAY_PASSWORD = 'relay-Secret-3';
 const canRun = existsSync('/usr/sbin/postfix') && existsSync('/usr/sbin/dovecot') && existsSync('/usr/sbin/smtp-sink') && process.getuid?.() === 0;
-
-const MASTER_CF = (port: number): string =>
-  [
-    `127.0.0.1:${port} inet n - n - - smtpd`,
-    'pickup unix n - n 60 1 pickup',
-    'cleanup unix n - n - 0 cleanup',
-    'qmgr unix n - n 300 1 qmgr',
-    'rewrite unix - - n - - trivial-rewrite',
-    'bounce unix - - n - 0 bounce',
-    'defer unix - - n - 0 bounce',
-    'trace unix - - n - 0 bounce',
-    'verify unix - - n - 1 verify',
-    'flush unix n - n 1000? 0 flush',
-    'proxymap unix - - n - - proxymap',
-    'smtp unix - - n - - smtp',
-    'tlsmgr unix - - n 1000? 1 tlsmgr',
-    'showq unix n - n - - showq',
-    'error unix - - n - - error',
-    'retry unix - - n - - error',
-    'discard unix - - n - - discard',
-    'anvil unix - - n - 1 anvil',
-    'scache unix - - n - 1 scache',
-    'postlog unix-dgram n - n - 1 postlogd',
-    '',
-  ].join('\n');
 
 interface Process {
   stop(): Promise<void>;
@@ -62,19 +37,6 @@ function child(cmd: string, args: string[], onStderr?: (text: string) => void): 
   };
 }
 
-/** The first reply of the SMTP server on 127.0.0.1:`port`, or null when nothing answers. */
-function greeting(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.setTimeout(2000, () => (s.destroy(), resolve(null)));
-    s.once('error', () => resolve(null));
-    s.once('data', (d: Buffer) => {
-      s.end('QUIT\r\n');
-      resolve(d.toString());
-    });
-  });
-}
-
 interface Smarthost {
   port: number;
   /** Postfix's log (debug_peer_list: every command of the session from 127.0.0.1). */
@@ -85,9 +47,8 @@ interface Smarthost {
 /** Postfix with STARTTLS and SASL AUTH through a private Dovecot auth service; mail for far.test is discarded. */
 async function startSmarthost(dir: string): Promise<Smarthost> {
   const port = await freePort();
-  const [etc, sasl, spool] = [join(dir, 'etc'), join(dir, 'sasl'), join(dir, 'spool')];
+  const [etc, sasl] = [join(dir, 'etc'), join(dir, 'sasl')];
   for (const d of [etc, sasl, join(sasl, 'run'), join(sasl, 'state')]) await mkdir(d, { recursive: true });
-  await mkdir(spool, { mode: 0o755 });
   await chmod(dir, 0o755);
   const cert = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=smarthost.test', '-keyout', join(etc, 'key.pem'), '-out', join(etc, 'cert.pem')]);
   if (cert.code !== 0) throw new Error(`openssl failed: ${cert.stderr}`);
@@ -113,22 +74,12 @@ async function startSmarthost(dir: string): Promise<Smarthost> {
   const dovecot = child('/usr/sbin/dovecot', ['-F', '-c', join(sasl, 'dovecot.conf')]);
   await waitFor(() => existsSync(socket), 10_000, () => 'Dovecot’s auth socket did not appear');
   await writeFile(join(etc, 'transport'), 'far.test discard:\n');
-  await writeFile(
-    join(etc, 'main.cf'),
-    [
-      'compatibility_level = 3.6',
-      `queue_directory = ${spool}`,
-      `data_directory = ${join(dir, 'data')}`,
-      `maillog_file = ${join(dir, 'maillog')}`,
-      `maillog_file_prefixes = ${dir}`,
+  let postfix: PrivatePostfix;
+  try {
+    postfix = await startPrivatePostfix(dir, port, [
       'myhostname = smarthost.test',
       'mydestination =',
-      'inet_interfaces = 127.0.0.1',
-      'inet_protocols = ipv4',
       'mynetworks =',
-      'alias_maps =',
-      'alias_database =',
-      'local_recipient_maps =',
       `transport_maps = texthash:${join(etc, 'transport')}`,
       `smtpd_tls_cert_file = ${join(etc, 'cert.pem')}`,
       `smtpd_tls_key_file = ${join(etc, 'key.pem')}`,
@@ -139,44 +90,19 @@ async function startSmarthost(dir: string): Promise<Smarthost> {
       'smtpd_tls_auth_only = yes',
       'smtpd_relay_restrictions = permit_sasl_authenticated, reject',
       'debug_peer_list = 127.0.0.1',
-      'smtp_dns_support_level = disabled',
-      '',
-    ].join('\n'),
-  );
-  await writeFile(join(etc, 'master.cf'), MASTER_CF(port));
-  const log = (): Promise<string> => readFile(join(dir, 'maillog'), 'utf8').catch(() => '');
-  const postfix = async (...args: string[]): Promise<void> => {
-    const r = await run('postfix', ['-c', etc, ...args]);
-    if (r.code !== 0) throw new Error(`postfix ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}${await log()}`);
-  };
-  let started = false;
-  const stop = async (): Promise<void> => {
-    const pid = Number((await readFile(join(spool, 'pid/master.pid'), 'utf8').catch(() => '')).trim());
-    if (started) await postfix('stop').catch(() => undefined);
-    started = false;
-    // The master exits after its children: wait for it before the directory goes.
-    if (pid > 0) await waitFor(() => !alive(pid), 15_000).catch(() => undefined);
-    await dovecot.stop();
-  };
-  try {
-    await postfix('check');
-    await postfix('start');
-    started = true;
-    await waitFor(async () => (await greeting(port)) !== null, 15_000, () => 'Postfix does not answer on its port');
+    ]);
   } catch (err) {
-    await stop();
+    await dovecot.stop();
     throw err;
   }
-  return { port, log, stop };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return {
+    port,
+    log: postfix.log,
+    async stop() {
+      await postfix.stop();
+      await dovecot.stop();
+    },
+  };
 }
 
 interface Sink {
@@ -190,7 +116,7 @@ async function startSink(): Promise<Sink> {
   const port = await freePort();
   let log = '';
   const p = child('/usr/sbin/smtp-sink', ['-u', 'nobody', '-v', `127.0.0.1:${port}`, '10'], (t) => (log += t));
-  await waitFor(async () => (await greeting(port)) !== null, 10_000, () => `smtp-sink does not answer: ${log}`);
+  await waitFor(async () => (await smtpGreeting(port)) !== null, 10_000, () => `smtp-sink does not answer: ${log}`);
   return { port, commands: () => [...log.matchAll(/^\S*smtp-sink: ((?:MAIL|RCPT|AUTH)\b.*)$/gim)].map((m) => m[1]!), stop: () => p.stop() };
 }
 

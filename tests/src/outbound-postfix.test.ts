@@ -1,12 +1,11 @@
 // Interoperation with Debian's Postfix on loopback: a private Postfix instance (its own configuration, queue and
 // virtual Maildirs for p.test) receives from this suite's queue-runner, and relays mail for s.test into this suite.
 import { chmod, chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, tempDir, type TempDir } from '@mail/testing';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from './smtp-support.js';
+import { startPrivatePostfix, type PrivatePostfix } from './postfix.js';
 import { startSuite, type Suite } from './suite.js';
 import { waitFor } from './support.js';
 
@@ -23,33 +22,6 @@ interface Postfix {
   stop(): Promise<void>;
 }
 
-const MASTER_CF = (port: number): string =>
-  [
-    `127.0.0.1:${port} inet n - n - - smtpd`,
-    'pickup unix n - n 60 1 pickup',
-    'cleanup unix n - n - 0 cleanup',
-    'qmgr unix n - n 300 1 qmgr',
-    'rewrite unix - - n - - trivial-rewrite',
-    'bounce unix - - n - 0 bounce',
-    'defer unix - - n - 0 bounce',
-    'trace unix - - n - 0 bounce',
-    'verify unix - - n - 1 verify',
-    'flush unix n - n 1000? 0 flush',
-    'proxymap unix - - n - - proxymap',
-    'smtp unix - - n - - smtp',
-    'relay unix - - n - - smtp',
-    'tlsmgr unix - - n 1000? 1 tlsmgr',
-    'showq unix n - n - - showq',
-    'error unix - - n - - error',
-    'retry unix - - n - - error',
-    'discard unix - - n - - discard',
-    'virtual unix - n n - - virtual',
-    'anvil unix - - n - 1 anvil',
-    'scache unix - - n - 1 scache',
-    'postlog unix-dgram n - n - 1 postlogd',
-    '',
-  ].join('\n');
-
 /** Starts Postfix with a configuration directory, queue and mailboxes of its own under a temporary directory. */
 async function startPostfix(suiteMx: number): Promise<Postfix> {
   const dir = await tempDir('postfix-');
@@ -58,29 +30,17 @@ async function startPostfix(suiteMx: number): Promise<Postfix> {
   const [etc, mail] = [join(dir.path, 'etc'), join(dir.path, 'mail')];
   await mkdir(etc);
   await mkdir(mail);
-  // Postfix creates the queue's subdirectories (postfix check) but not the queue directory itself.
-  await mkdir(join(dir.path, 'spool'), { mode: 0o755 });
   await chown(mail, VMAIL_UID, VMAIL_UID);
   await writeFile(join(etc, 'vmailbox'), 'pat@p.test p.test/pat/\n');
   await writeFile(join(etc, 'transport'), `s.test smtp:[127.0.0.1]:${suiteMx}\n`);
-  await writeFile(
-    join(etc, 'main.cf'),
-    [
-      'compatibility_level = 3.6',
-      `queue_directory = ${join(dir.path, 'spool')}`,
-      `data_directory = ${join(dir.path, 'data')}`,
-      `maillog_file = ${join(dir.path, 'maillog')}`,
-      `maillog_file_prefixes = ${dir.path}`,
+  let postfix: PrivatePostfix;
+  try {
+    postfix = await startPrivatePostfix(dir.path, port, [
       'myhostname = mx.p.test',
       'mydomain = p.test',
       'myorigin = p.test',
       'mydestination =',
-      'inet_interfaces = 127.0.0.1',
-      'inet_protocols = ipv4',
       'mynetworks = 127.0.0.0/8',
-      'alias_maps =',
-      'alias_database =',
-      'local_recipient_maps =',
       'smtputf8_enable = yes',
       'virtual_mailbox_domains = p.test',
       `virtual_mailbox_base = ${mail}`,
@@ -90,71 +50,29 @@ async function startPostfix(suiteMx: number): Promise<Postfix> {
       `transport_maps = texthash:${join(etc, 'transport')}`,
       'smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination',
       'smtp_tls_security_level = may',
-      'smtp_dns_support_level = disabled',
       'queue_run_delay = 1s',
       'minimal_backoff_time = 1s',
       'maximal_backoff_time = 2s',
-      '',
-    ].join('\n'),
-  );
-  await writeFile(join(etc, 'master.cf'), MASTER_CF(port));
-  const log = (): Promise<string> => readFile(join(dir.path, 'maillog'), 'utf8').catch(() => '');
-  const postfix = async (...args: string[]): Promise<void> => {
-    const r = await run('postfix', ['-c', etc, ...args]);
-    // Postfix writes its errors to stderr only on a terminal; otherwise to its log.
-    if (r.code !== 0) throw new Error(`postfix ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}${await log()}`);
-  };
-  await postfix('check');
-  await postfix('start');
-  let started = true;
-  const stop = async (): Promise<void> => {
-    const pid = Number((await readFile(join(dir.path, 'spool/pid/master.pid'), 'utf8').catch(() => '')).trim());
-    if (started) await postfix('stop').catch(() => undefined);
-    started = false;
-    // The master exits after its children: wait for it before removing the queue under it.
-    if (pid > 0) await waitFor(() => !alive(pid), 15_000).catch(() => undefined);
-    await dir.cleanup();
-  };
-  try {
-    await waitFor(async () => (await smtpGreets(port)) !== null, 15_000, () => 'Postfix does not answer on its port');
+    ]);
   } catch (err) {
-    await stop();
+    await dir.cleanup();
     throw err;
   }
   return {
     dir,
     port,
-    log,
+    log: postfix.log,
     async delivered(user, marker) {
       const box = join(mail, 'p.test', user, 'new');
       const names = await readdir(box).catch(() => [] as string[]);
       const texts = await Promise.all(names.map((n) => readFile(join(box, n), 'utf8')));
       return texts.filter((t) => t.includes(marker));
     },
-    stop,
+    async stop() {
+      await postfix.stop();
+      await dir.cleanup();
+    },
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The greeting of the SMTP server on 127.0.0.1:`port`, or null when nothing answers. */
-async function smtpGreets(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.setTimeout(2000, () => (s.destroy(), resolve(null)));
-    s.once('error', () => resolve(null));
-    s.once('data', (d: Buffer) => {
-      s.end('QUIT\r\n');
-      resolve(d.toString());
-    });
-  });
 }
 
 let suite: Suite | undefined;

@@ -1,11 +1,10 @@
 // imapd: start(config, log, deps?) opens the IMAP listeners (143 with STARTTLS, 993 with implicit TLS), enforces
 // connection limits (total, per client address, per account) and runs one session per connection. Collaborators
 // not passed in are built by wiring.ts (Maildir, Redis change notifier, account directory, certificates).
-import { fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { ConnectionLimiter, clientKey, isLoopback, isPoolWorker, normalizeIp, POOL_WORKER_ENV, serveFromPool, startPool, type Slot } from '@mail/net';
+import { ConnectionLimiter, clientKey, isLoopback, forkSelf, isPoolWorker, listenOn, normalizeIp, poolWorkerNumber, serveFromPool, startPool, type Slot } from '@mail/net';
 import { Connection, HANDSHAKE_TIMEOUT } from './connection.js';
 import { UserSessions, type ImapdDeps, type ImapdSettings } from './context.js';
 import { composeBuffer } from './protocol/index.js';
@@ -40,16 +39,6 @@ export function settingsFromConfig(config: Config): ImapdSettings {
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port, ipv6Only: false }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 const TOO_MANY = (): Buffer => composeBuffer({ type: 'untagged', status: 'BYE', code: { code: 'UNAVAILABLE' }, text: 'Too many connections' }, { utf8: false });
 
 /**
@@ -64,7 +53,7 @@ async function startPrimary(config: Config, log: Logger): Promise<Imapd> {
     connections: config.limits.connections,
     connectionsPerClient: config.limits.connectionsPerIp,
     refusal: (index) => (listeners[index]?.tls === 'implicit' ? null : TOO_MANY()),
-    spawn: (n) => fork(process.argv[1]!, process.argv.slice(2), { env: { ...process.env, [POOL_WORKER_ENV]: '1', MAILSUITE_POOL_WORKER_NUMBER: String(n) } }),
+    spawn: forkSelf,
     log,
   });
   const bound = pool.listeners().map((b, i) => ({ tls: listeners[i]!.tls, host: b.host, port: b.port }));
@@ -78,7 +67,7 @@ async function startPrimary(config: Config, log: Logger): Promise<Imapd> {
 export async function start(config: Config, log: Logger, given?: ImapdDeps): Promise<Imapd> {
   const worker = !given && isPoolWorker();
   if (!given && !worker && config.imapd.processes > 1) return startPrimary(config, log);
-  if (worker) log = log.child({ worker: Number(process.env.MAILSUITE_POOL_WORKER_NUMBER ?? 0) });
+  if (worker) log = log.child({ worker: poolWorkerNumber() });
   let closeWiring: () => Promise<void> = async () => undefined;
   let deps: ImapdDeps;
   if (given) deps = given;
@@ -155,7 +144,7 @@ export async function start(config: Config, log: Logger, given?: ImapdDeps): Pro
     for (const [index, listener] of worker ? [] : config.imapd.listeners.entries()) {
       const server = createServer(onConnection(index, listener.tls));
       server.on('error', (err) => log.error({ err, port: listener.port }, 'listener error'));
-      await listen(server, listener.host, listener.port);
+      await listenOn(server, listener.host, listener.port);
       servers.push(server);
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : listener.port;

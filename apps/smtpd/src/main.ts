@@ -1,11 +1,10 @@
 // smtpd: start(config, log, deps) opens the listeners (mx, submission, submissions; plaintext, STARTTLS or
 // implicit TLS), enforces connection limits, and runs one session per connection. Collaborators not passed in
 // are built by wiring.ts; tests pass in-memory ones.
-import { fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config, Daemon } from '@mail/config';
 import type { Logger } from '@mail/log';
-import { ConnectionLimiter, clientKey, isLoopback, isPoolWorker, NetworkList, normalizeIp, POOL_WORKER_ENV, serveFromPool, startPool, type Refusal, type Slot } from '@mail/net';
+import { ConnectionLimiter, clientKey, isLoopback, forkSelf, isPoolWorker, listenOn, NetworkList, normalizeIp, poolWorkerNumber, serveFromPool, startPool, type Refusal, type Slot } from '@mail/net';
 import { HANDSHAKE_TIMEOUT, tlsInfo, type Connection } from './connection.js';
 import type { SessionDeps, SessionSettings } from './context.js';
 import type { ListenerMode, TlsInfo } from './ports.js';
@@ -58,16 +57,6 @@ function settingsFor(config: Config, listener: Config['smtpd']['listeners'][numb
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port, ipv6Only: false }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 /** The 421 a client over a connection limit gets (nothing on implicit TLS: it expects a handshake). */
 function tooMany(config: Config, refused: Refusal, ip: string): string {
   return formatReply(reply(Reply.ServiceNotAvailable, Enhanced.TempSecurityOther, `${config.hostname} Error: too many connections${refused === 'client' ? ` from ${ip}` : ''}`));
@@ -88,7 +77,7 @@ async function startPrimary(config: Config, log: Logger): Promise<Smtpd> {
     connectionsPerClient: config.limits.connectionsPerIp,
     exempt: (ip) => mynetworks.contains(ip),
     refusal: (index, reason, ip) => (listeners[index]?.tls === 'implicit' ? null : Buffer.from(tooMany(config, reason, ip))),
-    spawn: (n) => fork(process.argv[1]!, process.argv.slice(2), { env: { ...process.env, [POOL_WORKER_ENV]: '1', MAILSUITE_POOL_WORKER_NUMBER: String(n) } }),
+    spawn: forkSelf,
     log,
   });
   const bound = pool.listeners().map((b, i) => ({ mode: listeners[i]!.mode, tls: listeners[i]!.tls, host: b.host, port: b.port }));
@@ -103,7 +92,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
   const standalone = Object.keys(given).length === 0;
   const worker = standalone && isPoolWorker();
   if (standalone && !worker && config.smtpd.processes > 1) return startPrimary(config, log);
-  if (worker) log = log.child({ worker: Number(process.env.MAILSUITE_POOL_WORKER_NUMBER ?? 0) });
+  if (worker) log = log.child({ worker: poolWorkerNumber() });
   const mynetworks = new NetworkList(config.mynetworks);
   const complete = given.sink && given.recipients && given.resolver && given.newQueueId && given.now;
   const wired = complete ? undefined : await (await import('./wiring.js')).defaultDeps(config, log, given);
@@ -188,7 +177,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       // Half-open: a client may send its last commands and shut down its side; the replies still go out.
       const server = createServer({ allowHalfOpen: true }, onConnection(index, listener, settings));
       server.on('error', (err) => log.error({ err, port: listener.port }, 'listener error'));
-      await listen(server, listener.host, listener.port);
+      await listenOn(server, listener.host, listener.port);
       servers.push(server);
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : listener.port;

@@ -2,4 +2,4 @@
 export { clientKey, ipv6Groups, isLoopback, normalizeIp } from './address.js';
 export { ConnectionLimiter, type Refusal, type Slot } from './limiter.js';
 export { NetworkList, NetworkListError } from './network-list.js';
-export { isPoolWorker, POOL_WORKER_ENV, serveFromPool, startPool, type BoundPoolListener, type Pool, type PoolListener, type PoolLog, type PoolOptions } from './pool.js';
+export { forkSelf, isPoolWorker, listenOn, POOL_WORKER_ENV, poolWorkerNumber, serveFromPool, startPool, type BoundPoolListener, type Pool, type PoolListener, type PoolLog, type PoolOptions } from './pool.js';

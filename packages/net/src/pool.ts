@@ -3,13 +3,15 @@
 // and hands the socket to the worker with the fewest sessions; the worker runs the session and tells the primary when
 // it ends. Node 20 has no SO_REUSEPORT, and the cluster module's round robin would leave each worker counting its own
 // clients. The primary never reads from a socket (pauseOnConnect), so nothing a client sends is lost in the handover.
-import type { ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { clientKey, normalizeIp } from './address.js';
 import { ConnectionLimiter, type Refusal, type Slot } from './limiter.js';
 
 /** Set in a worker's environment by the primary (not MAIL_: those variables are configuration). */
 export const POOL_WORKER_ENV = 'MAILSUITE_POOL_WORKER';
+/** The worker's number (0, 1, ...), beside POOL_WORKER_ENV. */
+const POOL_WORKER_NUMBER_ENV = 'MAILSUITE_POOL_WORKER_NUMBER';
 
 export interface PoolListener {
   host: string;
@@ -65,7 +67,8 @@ interface Worker {
   sessions: Map<number, Slot>;
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+/** server.listen on host:port (IPv4 too on "::"), resolving once it listens and rejecting on an error meanwhile. */
+export function listenOn(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, ipv6Only: false }, () => {
@@ -182,7 +185,7 @@ export async function startPool(options: PoolOptions): Promise<Pool> {
     for (const [index, l] of options.listeners.entries()) {
       const server = createServer({ pauseOnConnect: true }, handOff(index));
       server.on('error', (err) => options.log.error({ err, port: l.port }, 'listener error'));
-      await listen(server, l.host, l.port);
+      await listenOn(server, l.host, l.port);
       servers.push(server);
       const addr = server.address();
       bound.push({ host: l.host, port: typeof addr === 'object' && addr ? addr.port : l.port });
@@ -223,6 +226,19 @@ async function stopWorkers(workers: readonly Worker[]): Promise<void> {
 /** Whether this process was started by startPool as a worker. */
 export function isPoolWorker(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[POOL_WORKER_ENV] === '1';
+}
+
+/** This worker's number, as given to PoolOptions.spawn (0 outside a pool). */
+export function poolWorkerNumber(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[POOL_WORKER_NUMBER_ENV] ?? 0);
+}
+
+/**
+ * PoolOptions.spawn for a daemon that is its own worker: this program again (same Node options, arguments and
+ * environment), marked as pool worker `n`.
+ */
+export function forkSelf(n: number): ChildProcess {
+  return fork(process.argv[1]!, process.argv.slice(2), { env: { ...process.env, [POOL_WORKER_ENV]: '1', [POOL_WORKER_NUMBER_ENV]: String(n) } });
 }
 
 /**

@@ -3,6 +3,7 @@
 import { fork, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { processAlive } from '@mail/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POOL_WORKER_ENV, startPool, type Pool, type PoolLog } from '../src/pool.js';
 
@@ -88,27 +89,24 @@ describe('startPool', () => {
   });
 
   it('holds the per-client and per-listener limits over all workers', async () => {
+    /** Fills `limit` sessions (each greeted by a worker) and returns the first line of one connection more. */
+    const overLimit = async (port: number, limit: number): Promise<Client> => {
+      for (let i = 0; i < limit; i++) {
+        const c = await client(port);
+        clients.push(c);
+        expect(await c.line()).toMatch(/^hello/);
+      }
+      const extra = await client(port);
+      clients.push(extra);
+      return extra;
+    };
     pool = await start(2, 3, 100);
-    const port = pool.listeners()[0]!.port;
-    for (let i = 0; i < 3; i++) {
-      const c = await client(port);
-      clients.push(c);
-      expect(await c.line()).toMatch(/^hello/);
-    }
-    const fourth = await client(port);
-    clients.push(fourth);
+    const fourth = await overLimit(pool.listeners()[0]!.port, 3);
     expect(await fourth.line()).toBe('refused client');
     await fourth.closed;
     await pool.stop();
     pool = await start(2, 100, 2);
-    const port2 = pool.listeners()[0]!.port;
-    for (let i = 0; i < 2; i++) {
-      const c = await client(port2);
-      clients.push(c);
-      expect(await c.line()).toMatch(/^hello/);
-    }
-    const third = await client(port2);
-    clients.push(third);
+    const third = await overLimit(pool.listeners()[0]!.port, 2);
     expect(await third.line()).toBe('refused listener');
   });
 
@@ -167,17 +165,8 @@ describe('serveFromPool', () => {
     `;
     const primary = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const workerPid = await new Promise<number>((resolve) => primary.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-    expect(alive(workerPid)).toBe(true);
+    expect(processAlive(workerPid)).toBe(true);
     primary.kill('SIGKILL');
-    await expect.poll(() => alive(workerPid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => processAlive(workerPid), { timeout: 10_000 }).toBe(false);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
