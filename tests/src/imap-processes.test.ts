@@ -1,12 +1,10 @@
 // imapd with imapd.processes: 2, started from its built program as an administrator would: the primary hands the
 // connections of both listeners (STARTTLS and implicit TLS) to two worker processes, the per-client limit holds
 // over both, a session in one worker sees an APPEND made in the other during IDLE, and SIGTERM stops them all.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './pop3-stack.js';
-import { spawnDaemonProcess, waitFor, type DaemonProcess } from './support.js';
+import { spawnDaemonProcess, waitFor, writeAccountFiles, type DaemonProcess } from './support.js';
 
 const USER = 'alice@example.test';
 const PASSWORD = 'alice-secret';
@@ -20,10 +18,7 @@ let tlsPort = 0;
 beforeAll(async () => {
   dir = await tempDir('imap-processes-');
   redis = await testRedis();
-  const etc = join(dir.path, 'etc');
-  await mkdir(etc);
-  await writeFile(join(etc, 'users'), `${USER}:{PLAIN}${PASSWORD}::::::\n`);
-  await writeFile(join(etc, 'domains'), 'example.test\n');
+  await writeAccountFiles(dir.path, { [USER]: PASSWORD }, ['example.test']);
   [port, tlsPort] = [await freePort(), await freePort()];
   imapd = await spawnDaemonProcess('imapd', dir.path, {
     hostname: 'imap.example.test',
@@ -39,8 +34,7 @@ beforeAll(async () => {
         { host: '127.0.0.1', port: tlsPort, tls: 'implicit' },
       ],
     },
-  });
-  await waitFor(() => imapd.output().includes(`"port":${tlsPort}`) && imapd.output().includes('"listening"'), 30_000, () => imapd.output());
+  }, tlsPort);
 });
 
 afterAll(async () => {

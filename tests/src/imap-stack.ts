@@ -1,13 +1,13 @@
 // Whole-stack set-up for the IMAP tests: a real Redis, a users file, Maildirs written through @mail/maildir, and
 // imapd started with start(config, log) on loopback ports (143-style STARTTLS and 993-style implicit TLS).
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod } from 'node:fs/promises';
 import { parseConfig, type Config } from '@mail/config';
 import { start, type Imapd } from '@mail/imapd';
 import { createLogger } from '@mail/log';
 import { createRedisNotifier, MaildirStore } from '@mail/maildir';
 import { Redis } from 'ioredis';
 import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
+import { writeAccountFiles } from './support.js';
 
 export const ALICE = 'alice@example.test';
 export const ALICE_PASSWORD = 'alice-secret';
@@ -33,10 +33,7 @@ export async function startImapStack(): Promise<ImapStack> {
   const dir = await tempDir('imap-stack-');
   await chmod(dir.path, 0o755);
   const redis = await testRedis();
-  const etc = join(dir.path, 'etc');
-  await mkdir(etc);
-  await writeFile(join(etc, 'users'), `${ALICE}:{PLAIN}${ALICE_PASSWORD}::::::\n`);
-  await writeFile(join(etc, 'domains'), 'example.test\n');
+  await writeAccountFiles(dir.path, { [ALICE]: ALICE_PASSWORD }, ['example.test']);
   const [port, tlsPort] = [await freePort(), await freePort()];
   const config = parseConfig({
     hostname: 'imap.example.test',

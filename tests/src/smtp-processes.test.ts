@@ -1,12 +1,10 @@
 // smtpd with smtpd.processes: 2, started from its built program: the primary hands connections of the MX and the
 // implicit-TLS submission listener to two workers, the per-client limit holds over both (loopback is not in
 // mynetworks here, so it is not exempt), mail accepted in either worker is queued, and SIGTERM stops them all.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { freePort, suitePaths, tempDir, testRedis, type TempDir, type TestRedis } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './pop3-stack.js';
-import { spawnDaemonProcess, waitFor, type DaemonProcess } from './support.js';
+import { spawnDaemonProcess, waitFor, writeAccountFiles, type DaemonProcess } from './support.js';
 
 let dir: TempDir;
 let redis: TestRedis;
@@ -17,10 +15,7 @@ let submissions = 0;
 beforeAll(async () => {
   dir = await tempDir('smtp-processes-');
   redis = await testRedis();
-  const etc = join(dir.path, 'etc');
-  await mkdir(etc);
-  await writeFile(join(etc, 'users'), 'alice@example.test:{PLAIN}alice-secret::::::\n');
-  await writeFile(join(etc, 'domains'), 'example.test\n');
+  await writeAccountFiles(dir.path, { 'alice@example.test': 'alice-secret' }, ['example.test']);
   [mx, submissions] = [await freePort(), await freePort()];
   smtpd = await spawnDaemonProcess('smtpd', dir.path, {
     hostname: 'mx.example.test',
@@ -37,8 +32,7 @@ beforeAll(async () => {
         { host: '127.0.0.1', port: submissions, tls: 'implicit', mode: 'submissions' },
       ],
     },
-  });
-  await waitFor(() => smtpd.output().includes(`"port":${submissions}`) && smtpd.output().includes('"listening"'), 30_000, () => smtpd.output());
+  }, submissions);
 });
 
 afterAll(async () => {

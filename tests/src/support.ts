@@ -1,6 +1,6 @@
 // Shared helpers of the whole-stack tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,8 +30,19 @@ export interface DaemonProcess {
   exited: Promise<number | null>;
 }
 
-/** Writes `config` next to `dir`'s other files and starts apps/<app>/dist/bin.js with it (no MAIL_ variables). */
-export async function spawnDaemonProcess(app: string, dir: string, config: object): Promise<DaemonProcess> {
+/** Writes etc/users (passwords in the {PLAIN} scheme) and etc/domains below `dir`, where suitePaths(dir) looks. */
+export async function writeAccountFiles(dir: string, users: Record<string, string>, domains: readonly string[]): Promise<void> {
+  const etc = join(dir, 'etc');
+  await mkdir(etc, { recursive: true });
+  await writeFile(join(etc, 'users'), Object.entries(users).map(([address, password]) => `${address}:{PLAIN}${password}::::::\n`).join(''));
+  await writeFile(join(etc, 'domains'), domains.map((d) => `${d}\n`).join(''));
+}
+
+/**
+ * Writes `config` next to `dir`'s other files and starts apps/<app>/dist/bin.js with it (no MAIL_ variables);
+ * resolves once its log says it listens on `listeningOn`.
+ */
+export async function spawnDaemonProcess(app: string, dir: string, config: object, listeningOn: number): Promise<DaemonProcess> {
   const file = join(dir, `${app}.yaml`);
   await writeFile(file, JSON.stringify(config)); // JSON is YAML
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MAIL_')));
@@ -40,6 +51,7 @@ export async function spawnDaemonProcess(app: string, dir: string, config: objec
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await waitFor(() => output.includes(`"port":${listeningOn}`) && output.includes('"listening"'), 30_000, () => output);
   return {
     child,
     output: () => output,
