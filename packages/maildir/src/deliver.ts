@@ -6,8 +6,7 @@ import { MailboxExistsError, MailboxNameError, MailboxNoSelectError, MailboxNotF
 import { discardPrepared, prepareMessage, storePreparedBatch, type PreparedMessage } from './folder-append.js';
 import { folderDirName, folderNameFromDir } from './folder-names.js';
 import type { FolderHandle, FolderRef, StoreServices } from './internal.js';
-import { ensureMaildir, type MaildirMailbox } from './mailbox.js';
-import { LruMap } from './lru.js';
+import type { MaildirMailbox } from './mailbox.js';
 import { keepFresh } from './lock.js';
 import { withKey } from './mutex.js';
 import type { QuotaLimits, QuotaUsage } from './quota.js';
@@ -22,12 +21,7 @@ export interface DeliverContext {
 }
 
 /** The folder a delivery goes to: the named one, created on request, else INBOX (like Dovecot's LDA). */
-async function target(ctx: DeliverContext, mailbox: MaildirMailbox, folder: string, create: boolean): Promise<FolderRef> {
-  if (folder.toUpperCase() === 'INBOX') {
-    // The common case costs no directory creation attempts once the account's Maildir is known to exist.
-    await ctx.queue.ensureMaildir(mailbox.root);
-    return mailbox.ref('INBOX');
-  }
+async function target(mailbox: MaildirMailbox, folder: string, create: boolean): Promise<FolderRef> {
   try {
     return await mailbox.locate(folder, 'deliver to');
   } catch (err) {
@@ -72,8 +66,6 @@ interface Waiting {
 
 /** Deliveries stored under one hold of the locks at most. */
 const MAX_BATCH = 64;
-/** How long a Maildir root made sure of is trusted to exist. */
-const ENSURED_MS = 60_000;
 
 /**
  * Group commit of deliveries to one account: every delivery writes its message to tmp/ on its own, then
@@ -84,20 +76,6 @@ const ENSURED_MS = 60_000;
  */
 export class DeliveryQueue {
   private readonly waiting = new Map<string, Waiting[]>();
-  /** Maildir roots made sure of recently (ms), so that each delivery does not try to create them again. */
-  private readonly ensured = new LruMap<string, number>(10_000);
-
-  /** ensureMaildir(root), at most once a minute per root unless forget() says the directories went away. */
-  async ensureMaildir(root: string): Promise<void> {
-    const at = this.ensured.get(root);
-    if (at !== undefined && Date.now() - at < ENSURED_MS) return;
-    await ensureMaildir(root);
-    this.ensured.set(root, Date.now());
-  }
-
-  forget(root: string): void {
-    this.ensured.delete(root);
-  }
 
   /** Queues a delivery for `root`; it settles when its batch is stored. */
   submit(ctx: DeliverContext, root: string, item: Omit<Waiting, 'resolve' | 'reject'>): Promise<DeliverResult> {
@@ -123,7 +101,6 @@ export class DeliveryQueue {
       try {
         await storeBatch(ctx, root, batch);
       } catch (err) {
-        this.forget(root);
         for (const item of batch) {
           await discardPrepared(item.prepared);
           item.reject(err);
@@ -233,22 +210,15 @@ async function storeBatch(ctx: DeliverContext, root: string, batch: Waiting[]): 
 
 export async function deliverMessage(ctx: DeliverContext, account: string, folder: string, message: MessageSource, options: DeliverOptions = {}): Promise<DeliverResult> {
   const mailbox = await ctx.mailbox(account);
-  const ref = await target(ctx, mailbox, folder, options.createFolder === true);
+  const ref = await target(mailbox, folder, options.createFolder === true);
   const handle = ctx.services.open(ref);
   const limits = options.quota ?? (await ctx.services.limits(account));
   // The message is written before any lock is taken: a duplicate only costs the unlink.
-  let prepared: PreparedMessage;
-  try {
-    prepared = await prepareMessage(handle, message, {
-      ...(options.flags ? { flags: options.flags } : {}),
-      ...(options.internalDate !== undefined ? { internalDate: options.internalDate } : {}),
-      ...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
-    });
-  } catch (err) {
-    // The Maildir was removed since it was last made sure of: the next attempt creates it again.
-    ctx.queue.forget(ref.root);
-    throw err;
-  }
+  const prepared = await prepareMessage(handle, message, {
+    ...(options.flags ? { flags: options.flags } : {}),
+    ...(options.internalDate !== undefined ? { internalDate: options.internalDate } : {}),
+    ...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+  });
   const hash = options.dedupeKey === undefined ? undefined : dedupeHash(options.dedupeKey);
   return ctx.queue.submit(ctx, ref.root, { ref, handle, prepared, limits, hash });
 }
