@@ -143,9 +143,10 @@ async function attempt(ctx: MdaContext, job: JobContext<'deliver'>): Promise<Out
         complete = false;
       } else {
         marked = local && complete && k === todo.length - 1;
-        // The job's last write when this marks its last recipient done and nothing is owed for it: the common
-        // case of a message to one local mailbox costs one Redis command for its record instead of two.
-        const last = marked && outcome.report === undefined && i === pending[pending.length - 1] && temporary.length === 0 && remote.length === 0 && finished.length === 0 && pending.every((p) => p === i || progress.recipientDone(p));
+        // The job's last write when this marks its last open recipient done and nothing is owed for it (a
+        // recipient with a retry, a forward or a record still to come is not done yet): the common case of a
+        // message to one local mailbox costs one Redis command for its record instead of two.
+        const last = marked && outcome.report === undefined && pending.every((p) => p === i || progress.recipientDone(p));
         await record(ctx, progress, target.id, outcome, marked ? [i] : [], last);
       }
     }
