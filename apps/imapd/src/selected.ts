@@ -1,7 +1,7 @@
 // The selected mailbox as one session sees it: sequence numbers ↔ UIDs, flags and mod-sequences, \Recent, and
 // the changes other sessions made, reported as EXISTS/EXPUNGE/FETCH only when the session asks (command
 // boundaries, IDLE), by comparing a fresh snapshot with what the client was told.
-import type { ChangeRecord, MailFolder, Mailbox, MessageInfo } from '@mail/maildir';
+import type { MailFolder, Mailbox, MessageInfo } from '@mail/maildir';
 import { ImapBad } from './errors.js';
 import { resolveSequenceNumbers, resolveUids } from './protocol/index.js';
 import type { Response, SequenceSet } from './protocol/index.js';
@@ -36,9 +36,8 @@ export class SelectedMailbox {
   readonly recent = new Set<number>();
   uidNext = 1;
   highestModseq = 0;
-  private changed = false;
-  /** Change records of this folder since the last sync; null when something else (NOOP, SELECT...) asked for one. */
-  private changes: ChangeRecord[] | null = [];
+  /** Set when something may have changed since the last sync (a change record arrived, NOOP, SELECT...). */
+  dirty = false;
   /** Keywords known in the folder (FLAGS response). */
   keywords = new Set<string>();
 
@@ -62,44 +61,6 @@ export class SelectedMailbox {
     sel.uidNext = snap.uidNext;
     sel.highestModseq = snap.highestModseq;
     return sel;
-  }
-
-  /** Whether the next sync has to look at the folder: set when something may have changed since the last. */
-  get dirty(): boolean {
-    return this.changed;
-  }
-
-  set dirty(value: boolean) {
-    this.changed = value;
-    if (value) this.changes = null;
-  }
-
-  /** A change record of this folder arrived (another session's, or this one's own write). */
-  noteChange(change: ChangeRecord): void {
-    if (!this.changed) this.changes = [];
-    this.changed = true;
-    if (this.changes && this.changes.length < 64) this.changes.push(change);
-    else this.changes = null;
-  }
-
-  /**
-   * Whether every change since the last sync is one the client already heard of: this session's own STORE
-   * (flags and mod-sequences as noted) or EXPUNGE (the messages already removed). A sync would report nothing.
-   */
-  private changesKnown(): boolean {
-    if (!this.changes) return false;
-    for (const c of this.changes) {
-      if (c.uidValidity !== undefined && c.uidValidity !== this.uidValidity) return false;
-      if (c.kind === 'expunge') {
-        if (c.uids.some((uid) => this.messages.has(uid))) return false;
-      } else if (c.kind === 'flags' && c.flags) {
-        for (const state of c.flags) {
-          const known = this.messages.get(state.uid);
-          if (!known || known.modseq !== state.modseq || !sameFlags(known.flags, flagsOf(state))) return false;
-        }
-      } else return false;
-    }
-    return true;
   }
 
   get exists(): number {
@@ -160,15 +121,11 @@ export class SelectedMailbox {
    * Without `expunge`, vanished messages keep their sequence numbers until a later sync.
    */
   async sync(options: SyncOptions, force = false): Promise<Response[]> {
-    if (!this.changed && !force) return [];
-    if (!force && this.changesKnown()) {
-      for (const c of this.changes ?? []) this.highestModseq = Math.max(this.highestModseq, c.modseq ?? 0);
-      this.changed = false;
-      return [];
-    }
-    this.changed = false;
+    if (!this.dirty && !force) return [];
+    this.dirty = false;
     // The folder's counters where this session left them: nothing to report, and no snapshot of every message.
-    // Any flag change gives a new mod-sequence, any delivery a new UIDNEXT, an expunge a smaller count.
+    // Any flag change gives a new mod-sequence, any delivery a new UIDNEXT, an expunge a smaller count; this
+    // session's own STORE and EXPUNGE (noteFlags, removeUids) leave them as the folder has them.
     const st = await this.folder.status();
     if (st.uidValidity === this.uidValidity && st.uidNext === this.uidNext && st.exists === this.uids.length && st.highestModseq === this.highestModseq && (this.readOnly || st.recent === 0)) return [];
     const snap = await this.folder.snapshot({ takeRecent: !this.readOnly });
