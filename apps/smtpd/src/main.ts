@@ -121,14 +121,13 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       else raw.end(tooMany(config, slot.refused, peer.ip));
       return;
     }
-    void serve(listener, settings, raw, slot);
+    void serve(listener, settings, raw, peer, slot);
   };
 
   /** Runs the session of an accepted connection (its slot taken); settles when it has ended. */
-  const serve = (listener: Config['smtpd']['listeners'][number], settings: SessionSettings, raw: Socket, slot: Slot): Promise<void> => {
+  const serve = (listener: Config['smtpd']['listeners'][number], settings: SessionSettings, raw: Socket, peer: { ip: string; port: number }, slot: Slot): Promise<void> => {
     raw.on('error', () => undefined);
     raw.setNoDelay(true);
-    const peer = peerOf(raw);
     const trusted = mynetworks.contains(peer.ip);
     const clog = log.child({ conn: (++nextId).toString(36), ip: peer.ip, listener: listener.mode });
     clog.info({ port: peer.port }, 'connect');
@@ -169,7 +168,7 @@ export async function start(config: Config, log: Logger, given: Partial<SmtpdDep
       // The primary took the connection's slot; it learns that the session ended when serve() settles.
       const none: Slot = { release: () => undefined };
       const settings = config.smtpd.listeners.map((l) => settingsFor(config, l, mynetworks));
-      stopServing = serveFromPool((index, socket) => serve(config.smtpd.listeners[index]!, settings[index]!, socket, none), { allowHalfOpen: true });
+      stopServing = serveFromPool((index, socket) => serve(config.smtpd.listeners[index]!, settings[index]!, socket, peerOf(socket), none), { allowHalfOpen: true });
       for (const l of config.smtpd.listeners) bound.push({ mode: l.mode, tls: l.tls, host: l.host, port: l.port });
     }
     for (const [index, listener] of worker ? [] : config.smtpd.listeners.entries()) {
