@@ -11,7 +11,8 @@
 // SECONDS; runs alternate between the servers and the medians of REPEAT runs are compared.
 // Settings: CONNECTIONS, IDLE_USERS, CLIENTS, MESSAGES, SECONDS, REPEAT, IMAPD_PROFILE (a directory for a CPU
 // profile of imapd), SKIP (memory or workload), PROCESSES (imapd.processes; default one per core), PER_COMMAND
-// (<n>: also the server CPU per command of each kind alone, n of each from one client).
+// (<n>: also the server CPU per command of each kind alone, n of each from one client), PER_COMMAND_ONLY (a
+// comma-separated list of the command names of that table to measure, for a profile of just those).
 import type { ChildProcess } from 'node:child_process';
 import { chmod, cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -183,11 +184,7 @@ async function mixedClient(port: number, k: number, seconds: number, round: numb
     ops += 2;
     await c.command(rnd() < 0.5 ? `SEARCH UNSEEN` : `SEARCH FROM "sender${pick(13) - 1}" SUBJECT "topic"`);
     ops++;
-    c.keep = true;
-    const appended = await c.command('APPEND INBOX (\\Seen) "01-Jul-2024 10:00:00 +0000"', { literal: Buffer.from(message(1000 + ops, mixUser(k)).replace(/\n/g, '\r\n')) });
-    c.keep = false;
-    const uid = /APPENDUID \d+ (\d+)/.exec(appended.status)?.[1];
-    if (!uid) throw new Error(`APPEND without APPENDUID: ${appended.status}`);
+    const uid = await append(c, 1000 + ops, mixUser(k));
     await c.command(`UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`);
     await c.command('EXPUNGE');
     ops += 3;
@@ -223,13 +220,34 @@ const SINGLE_COMMANDS: Array<[string, (c: ImapClient, i: number, exists: number)
   ['SELECT', (c) => c.command('SELECT INBOX')],
   ['FETCH 20 headers', (c, i, n) => c.command(`FETCH ${1 + (i % (n - 20))}:${20 + (i % (n - 20))} ${HEADER_FETCH}`)],
   ['FETCH BODY[]', (c, i, n) => c.command(`FETCH ${1 + ((i * 7) % n)} BODY.PEEK[]`)],
-  ['STORE', (c, i, n) => c.command(`STORE ${1 + ((i * 13) % n)} ${i % 2 ? '+' : '-'}FLAGS (\\Seen)`)],
+  // Each message in turn loses \Seen and gets it back: every STORE but the first few renames a file.
+  ['STORE', (c, i, n) => c.command(`STORE ${1 + (((i >> 1) * 13) % n)} ${i % 2 ? '+' : '-'}FLAGS (\\Seen)`)],
+  ['STORE changing nothing', (c, i, n) => c.command(`STORE ${1 + ((i * 13) % n)} +FLAGS (\\Flagged)`)],
   ['SEARCH UNSEEN', (c) => c.command('SEARCH UNSEEN')],
   ['SEARCH FROM SUBJECT', (c, i) => c.command(`SEARCH FROM "sender${i % 13}" SUBJECT "topic"`)],
+  // What the workload does to be rid of what it appended: three commands, counted as one here.
+  [
+    'APPEND+STORE+EXPUNGE',
+    async (c, i) => {
+      const uid = await append(c, 2000 + i, mixUser(0));
+      await c.command(`UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`);
+      await c.command('EXPUNGE');
+    },
+  ],
 ];
 
-/** Server CPU per command (ms) of each command of SINGLE_COMMANDS, `n` times in one session. */
-async function perCommand(port: number, serverPid: number, n: number): Promise<Map<string, number>> {
+/** APPENDs message `i` of the mixed workload; its UID. */
+async function append(c: ImapClient, i: number, to: string): Promise<string> {
+  c.keep = true;
+  const appended = await c.command('APPEND INBOX (\\Seen) "01-Jul-2024 10:00:00 +0000"', { literal: Buffer.from(message(i, to).replace(/\n/g, '\r\n')) });
+  c.keep = false;
+  const uid = /APPENDUID \d+ (\d+)/.exec(appended.status)?.[1];
+  if (!uid) throw new Error(`APPEND without APPENDUID: ${appended.status}`);
+  return uid;
+}
+
+/** Server CPU and time per command (ms) of each command of SINGLE_COMMANDS, `n` times in one session. */
+async function perCommand(port: number, serverPid: number, n: number): Promise<Map<string, { cpu: number; wall: number }>> {
   const c = await ImapClient.connect(port);
   c.keep = false;
   await c.login(mixUser(0), PASSWORD);
@@ -237,12 +255,15 @@ async function perCommand(port: number, serverPid: number, n: number): Promise<M
   const selected = await c.command('SELECT INBOX');
   c.keep = false;
   const exists = Number(/\* (\d+) EXISTS/.exec(selected.untagged.join('\n'))?.[1] ?? MESSAGES);
-  const out = new Map<string, number>();
+  const out = new Map<string, { cpu: number; wall: number }>();
+  const only = process.env.PER_COMMAND_ONLY?.split(',');
   for (const [name, run] of SINGLE_COMMANDS) {
+    if (only && !only.includes(name)) continue;
     for (let i = 0; i < 20; i++) await run(c, i, exists); // warm
     const before = await treeCpu(serverPid);
+    const started = performance.now();
     for (let i = 0; i < n; i++) await run(c, i, exists);
-    out.set(name, (((await treeCpu(serverPid)) - before) * 1000) / n);
+    out.set(name, { cpu: (((await treeCpu(serverPid)) - before) * 1000) / n, wall: (performance.now() - started) / n });
   }
   await c.logout();
   return out;
@@ -298,8 +319,8 @@ async function main(): Promise<void> {
 
     const ourMemory = (): Promise<{ rss: number; pss: number; processes: number }> => treeMemory(imapd.pid!);
     const kb = (n: number | undefined): number | undefined => (n === undefined ? undefined : n / 1024);
-    const row = (label: string, a: number, b: number | undefined, unit: string): string =>
-      `${label.padEnd(30)}${a.toFixed(1).padStart(12)}${(b === undefined ? '-' : b.toFixed(1)).padStart(12)}${(b === undefined ? '-' : (a / b).toFixed(2)).padStart(10)}  ${unit}`;
+    const row = (label: string, a: number, b: number | undefined, unit: string, digits = 1): string =>
+      `${label.padEnd(30)}${a.toFixed(digits).padStart(12)}${(b === undefined ? '-' : b.toFixed(digits)).padStart(12)}${(b === undefined ? '-' : (a / b).toFixed(2)).padStart(10)}  ${unit}`;
     const header = `${''.padEnd(30)}${'imapd'.padStart(12)}${'dovecot'.padStart(12)}${'ratio'.padStart(10)}`;
 
     if (SKIP !== 'memory') {
@@ -317,9 +338,10 @@ async function main(): Promise<void> {
       const n = Number(process.env.PER_COMMAND) || 500;
       const ours = await perCommand(port, imapd.pid!, n);
       const theirs = dport === undefined ? undefined : await perCommand(dport, dpid, n);
-      console.log(`server CPU per command, one client, ${n} of each:`);
+      console.log(`server CPU and time per command, one client, ${n} of each:`);
       console.log(header);
-      for (const [name, ms] of ours) console.log(row(name, ms, theirs?.get(name), 'ms'));
+      for (const [name, ms] of ours) console.log(row(name, ms.cpu, theirs?.get(name)?.cpu, 'ms CPU', 3));
+      for (const [name, ms] of ours) console.log(row(name, ms.wall, theirs?.get(name)?.wall, 'ms per command', 3));
     }
 
     if (SKIP !== 'workload') {

@@ -121,7 +121,8 @@ export class DirListing {
   /**
    * Runs a change of this process to `dirs` and takes the directories' new mtimes as seen, if nobody
    * else had changed them since our last read: our own renames then cost no readdir. A change by
-   * someone else in the same instant is caught by the delayed refresh.
+   * someone else in the same instant is caught by the delayed refresh, which is due DIRTY_MS after the
+   * last real read however often this process changes the directory meanwhile (so `checked` stays).
    */
   async own<T>(dirs: readonly SubDir[], fn: () => Promise<T>): Promise<T> {
     const before = await statDirs(this.path);
@@ -130,7 +131,6 @@ export class DirListing {
     for (const d of dirs) {
       if (before[d] !== this.mtimes[d] || this.force[d]) continue;
       this.mtimes[d] = after[d];
-      this.checked[d] = Date.now();
     }
     return result;
   }

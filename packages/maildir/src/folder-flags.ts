@@ -31,6 +31,34 @@ export function applyFlagChange(current: string, mode: FlagMode, system: string,
   return sortLetters([...known].join(''));
 }
 
+/**
+ * True when a STORE would rename no file and log nothing, judged on the index as it is: every message already
+ * has what is asked (or is not there), every keyword to add already has a letter, and none is excluded by
+ * UNCHANGEDSINCE. Such a STORE needs neither the folder lock nor a new mod-sequence.
+ */
+export function changesNothing(index: FolderIndex, uids: readonly number[], mode: FlagMode, set: FlagSet, unchangedSince: number | undefined): boolean {
+  const system = lettersOf(set.system);
+  let keywordLetters = '';
+  for (const k of set.keywords) {
+    const letter = index.keywords.letterOf(k);
+    if (letter === undefined && mode !== 'remove') return false;
+    keywordLetters += letter ?? '';
+  }
+  const forwarded = mode === 'remove' && set.keywords.some((k) => k.toLowerCase() === FORWARDED_KEYWORD.toLowerCase());
+  for (const uid of uids) {
+    const rec = index.get(uid);
+    if (!rec) continue;
+    if (unchangedSince !== undefined && rec.modseq > unchangedSince) return false;
+    if (!isUnchanged(rec, applyFlagChange(rec.letters, mode, system, keywordLetters, forwarded))) return false;
+  }
+  return true;
+}
+
+/** A message keeps its file when its known letters stay the same and it is in cur/ (or stays without flags in new/). */
+function isUnchanged(rec: MessageRecord, next: string): boolean {
+  return next === knownLetters(rec.letters) && (rec.dir === 'cur' || next === '');
+}
+
 export interface FlagUpdate {
   updated: FlagState[];
   modified: number[];
@@ -60,7 +88,7 @@ export async function updateFlags(index: FolderIndex, uids: readonly number[], m
       return true;
     }
     const next = applyFlagChange(rec.letters, mode, system, keywordLetters, mode === 'remove' && forwarded);
-    if (next === knownLetters(rec.letters) && (rec.dir === 'cur' || next === '')) return true;
+    if (isUnchanged(rec, next)) return true;
     const name = withFlags(rec.filename, next);
     try {
       renameSync(join(index.path, rec.dir, rec.filename), join(index.path, 'cur', name)); // one quick call; see lock.ts

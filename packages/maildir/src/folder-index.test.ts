@@ -54,6 +54,20 @@ describe('FolderIndex', () => {
     expect(index.messages()).toHaveLength(1);
   });
 
+  it('reads a directory again within a second of a hidden change while this process keeps changing it', async () => {
+    const index = new FolderIndex(path, { root: dir.path, lockStaleMs: 10_000 });
+    await index.sync();
+    // Someone else's file lands inside one of our own changes: its mtime is taken as ours.
+    await index.own(['cur'], () => writeFile(join(path, 'cur', '4.M1P1.other,S=1,W=1:2,'), 'h'));
+    const until = Date.now() + DIRTY_MS + 200;
+    while (Date.now() < until) {
+      await index.own(['cur'], () => writeFile(join(path, 'cur', `${Date.now()}.junk`), ''));
+      await index.sync();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(index.messages().map((m) => m.base)).toContain('4.M1P1.other,S=1,W=1');
+  });
+
   it('does not take a message moved from new/ to cur/ by someone else for expunged', async () => {
     const index = new FolderIndex(path, { root: dir.path, lockStaleMs: 10_000 });
     await writeFile(join(path, 'new', '3.M1P1.other,S=1,W=1'), 'm');

@@ -20,7 +20,7 @@ import type {
 import { isErrno, MailboxNotFoundError, MessageNotFoundError } from './errors.js';
 import { withFlags } from './filename.js';
 import { parseFlags } from './flags.js';
-import { updateFlags } from './folder-flags.js';
+import { changesNothing, updateFlags } from './folder-flags.js';
 import type { FolderIndex } from './folder-index.js';
 import { appendMessage } from './folder-append.js';
 import { transferMessages } from './folder-transfer.js';
@@ -114,7 +114,9 @@ export class MaildirFolder implements MailFolder {
     const set = parseFlags(flags);
     const index = this.index;
     const result = await this.exclusive(() =>
-      index.locked(() => index.own(['new', 'cur'], () => updateFlags(index, uids, mode, set, options.unchangedSince))),
+      changesNothing(index, uids, mode, set, options.unchangedSince)
+        ? Promise.resolve({ updated: [], modified: [] })
+        : index.locked(() => index.own(['new', 'cur'], () => updateFlags(index, uids, mode, set, options.unchangedSince))),
     );
     const change = result.updated.length > 0
       ? changeOf(this.ref, this.index, 'flags', result.updated.map((s) => s.uid), { flags: result.updated })

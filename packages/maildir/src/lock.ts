@@ -22,6 +22,8 @@ export interface DotlockOptions {
 const PID_CHECK_AGE_MS = 2000;
 const MIN_WAIT_MS = 5;
 const MAX_WAIT_MS = 250;
+/** The system host name, asked once (os.hostname() is a uname call every time). */
+let systemHostname: string | undefined;
 
 export interface Dotlock {
   /** The protected file. */
@@ -67,7 +69,7 @@ export async function acquireDotlock(path: string, options: DotlockOptions = {})
   const lockPath = `${path}.lock`;
   const staleMs = options.staleMs ?? 120_000;
   const timeoutMs = options.timeoutMs ?? staleMs + 2000;
-  const host = options.hostname ?? hostname();
+  const host = options.hostname ?? (systemHostname ??= hostname());
   const releaseKey = await lockKey(`dotlock:${lockPath}`);
   try {
     const fd = await createLock(path, lockPath, host, staleMs, timeoutMs);

@@ -1,5 +1,6 @@
 // Behaviour only the Maildir store has: state on disk across processes, changes made by other programs, the scan cache, crash windows.
 import { mkdir, readdir, readFile, rename, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +95,28 @@ describe('MaildirStore on disk', () => {
     expect((await inbox.snapshot()).exists).toBe(1);
     await utimes(join(root, 'cur'), new Date(), new Date());
     expect((await inbox.snapshot()).exists).toBe(2);
+    await store.close();
+  });
+
+  it('answers a STORE that changes nothing without the folder lock or a new mod-sequence', async () => {
+    const store = open();
+    await store.deliver(BOB, 'INBOX', 'a');
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    await inbox.snapshot({ takeRecent: true });
+    await inbox.setFlags([1], 'add', ['\\Seen', 'Work']);
+    const before = await inbox.snapshot();
+    const log = await readFile(join(root, 'mailsuite-modseq'), 'utf8');
+    // Another live process holds the lock: a STORE that had to take it would wait for it.
+    await writeFile(join(root, 'dovecot-uidlist.lock'), `${process.ppid}:${hostname()}`);
+    expect(await inbox.setFlags([1], 'add', ['\\Seen', 'Work'])).toMatchObject({ updated: [], modified: [] });
+    expect(await inbox.setFlags([1], 'remove', ['\\Draft', 'Unknown'])).toMatchObject({ updated: [], modified: [] });
+    expect(await inbox.setFlags([1, 7], 'replace', ['\\Seen', 'Work'])).toMatchObject({ updated: [], modified: [] });
+    expect(await readFile(join(root, 'mailsuite-modseq'), 'utf8')).toBe(log);
+    expect((await inbox.snapshot()).highestModseq).toBe(before.highestModseq);
+    await unlink(join(root, 'dovecot-uidlist.lock'));
+    // A keyword without a letter yet, or UNCHANGEDSINCE below the message's, still goes through the lock.
+    expect((await inbox.setFlags([1], 'add', ['Later'])).updated).toHaveLength(1);
+    expect((await inbox.setFlags([1], 'add', ['\\Seen'], { unchangedSince: 1 })).modified).toEqual([1]);
     await store.close();
   });
 
