@@ -72,8 +72,11 @@ export class FolderIndex {
   private tmpCleaned = 0;
   /** Files noted by the last commitNoted() of an index that was never synced. */
   private partial: string[] = [];
-  /** uidlist size at the last compaction attempt, so one that could not shrink it is not retried at every sync. */
-  private compactionTriedAt = -1;
+  /**
+   * After a uidlist compaction that found too few records to drop: not again before the uidlist has grown by
+   * an eighth or a directory read has shown more of what is gone (each attempt looks at every record).
+   */
+  private compactionRetry = { size: -1, scanUidMax: -1 };
 
   constructor(
     readonly path: string,
@@ -210,8 +213,10 @@ export class FolderIndex {
   }
 
   private wantsCompaction(): boolean {
-    if (!this.listing.complete || this.uidlist.size === this.compactionTriedAt) return false;
-    return this.uidlist.wantsCompaction(this.uidlist.size - this.files.size) || this.modseqLog.wantsCompaction();
+    if (!this.listing.complete) return false;
+    if (this.modseqLog.wantsCompaction()) return true;
+    if (this.scanUidMax === this.compactionRetry.scanUidMax && this.uidlist.size < this.compactionRetry.size) return false;
+    return this.uidlist.wantsCompaction(this.uidlist.size - this.files.size);
   }
 
   /** Under the lock: creates or repairs the uidlist, gives new files UIDs and records mod-sequences. */
@@ -284,11 +289,14 @@ export class FolderIndex {
       const uid = this.uidlist.uidOf(base);
       if (uid !== undefined) live.add(uid);
     }
-    const gone = new Set<number>();
-    for (const r of this.uidlist.records()) if (r.uid <= this.scanUidMax && !live.has(r.uid)) gone.add(r.uid);
-    if (this.uidlist.wantsCompaction(gone.size)) await this.uidlist.rewrite({ drop: gone });
+    if (this.uidlist.wantsCompaction(this.uidlist.size - this.files.size)) {
+      const gone = new Set<number>();
+      for (const r of this.uidlist.records()) if (r.uid <= this.scanUidMax && !live.has(r.uid)) gone.add(r.uid);
+      if (this.uidlist.wantsCompaction(gone.size)) await this.uidlist.rewrite({ drop: gone });
+      const size = this.uidlist.size;
+      this.compactionRetry = { size: size + Math.max(16, size >> 3), scanUidMax: this.scanUidMax };
+    }
     if (this.modseqLog.wantsCompaction()) await this.modseqLog.rewrite(uidValidity, live);
-    this.compactionTriedAt = this.uidlist.size;
     this.uidlist.takeChanges();
     this.modseqLog.takeChanges();
   }

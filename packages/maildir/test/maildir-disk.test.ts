@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dedupeHash } from '../src/dedupe.js';
+import { DIRTY_MS } from '../src/dir-listing.js';
 import { MailboxNotFoundError } from '../src/errors.js';
 import { MaildirStore } from '../src/store.js';
 
@@ -117,6 +118,25 @@ describe('MaildirStore on disk', () => {
     // A keyword without a letter yet, or UNCHANGEDSINCE below the message's, still goes through the lock.
     expect((await inbox.setFlags([1], 'add', ['Later'])).updated).toHaveLength(1);
     expect((await inbox.setFlags([1], 'add', ['\\Seen'], { unchangedSince: 1 })).modified).toEqual([1]);
+    await store.close();
+  });
+
+  it('drops the records of expunged messages from dovecot-uidlist and the modseq log as they pile up', async () => {
+    const store = open();
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    for (let i = 0; i < 3; i++) await inbox.append(`Subject: keep ${i}\n\nx\n`);
+    for (let i = 0; i < 200; i++) {
+      const { uid } = await inbox.append(`Subject: gone ${i}\n\nx\n`);
+      await inbox.setFlags([uid], 'add', ['\\Deleted']);
+      await inbox.expunge([uid], { onlyDeleted: true });
+    }
+    // The next read of the directories (the delayed refresh) shows what is gone for good.
+    await new Promise((r) => setTimeout(r, DIRTY_MS + 100));
+    await inbox.snapshot();
+    await inbox.append('Subject: last\n\nx\n');
+    const lines = (name: string): Promise<number> => readFile(join(root, name), 'utf8').then((t) => t.split('\n').length - 1);
+    expect(await lines('dovecot-uidlist')).toBeLessThan(20);
+    expect((await inbox.snapshot()).messages.map((m) => m.uid)).toEqual([1, 2, 3, 204]);
     await store.close();
   });
 
