@@ -126,9 +126,11 @@ export class SelectedMailbox {
     // The folder's counters where this session left them: nothing to report, and no snapshot of every message.
     // Any flag change gives a new mod-sequence, any delivery a new UIDNEXT, an expunge a smaller count; this
     // session's own STORE and EXPUNGE (noteFlags, removeUids) leave them as the folder has them.
-    const st = await this.folder.status();
-    if (st.uidValidity === this.uidValidity && st.uidNext === this.uidNext && st.exists === this.uids.length && st.highestModseq === this.highestModseq && (this.readOnly || st.recent === 0)) return [];
-    const snap = await this.folder.snapshot({ takeRecent: !this.readOnly });
+    const snap = await this.folder.snapshotIfChanged(
+      (st) => !(st.uidValidity === this.uidValidity && st.uidNext === this.uidNext && st.exists === this.uids.length && st.highestModseq === this.highestModseq && (this.readOnly || st.recent === 0)),
+      { takeRecent: !this.readOnly },
+    );
+    if (!snap) return [];
     const out: Response[] = [];
     const present = new Set(snap.messages.map((m) => m.uid));
     if (options.expunge) {

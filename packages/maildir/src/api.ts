@@ -143,6 +143,8 @@ export interface MailFolder {
   readonly name: string;
   status(): Promise<FolderStatus>;
   snapshot(options?: SnapshotOptions): Promise<FolderSnapshot>;
+  /** A snapshot when `changed` finds something new in the status, else null: one look at the folder for both. */
+  snapshotIfChanged(changed: (status: FolderStatus) => boolean, options?: SnapshotOptions): Promise<FolderSnapshot | null>;
   read(uid: number, range?: ReadRange): Promise<ReadResult>;
   setFlags(uids: readonly number[], mode: FlagMode, flags: readonly string[], options?: { unchangedSince?: number }): Promise<SetFlagsResult>;
   /** Removes the messages; with onlyDeleted, only those that carry \Deleted at that moment (IMAP EXPUNGE). */

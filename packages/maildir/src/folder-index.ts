@@ -37,6 +37,12 @@ export interface MessageRecord {
   info?: MessageInfo;
 }
 
+export interface FolderTotals {
+  unseen: number;
+  recent: number;
+  size: number;
+}
+
 export interface IndexOptions {
   /** Account root, where dovecot-uidvalidity lives. */
   root: string;
@@ -60,6 +66,8 @@ export class FolderIndex {
   private readonly listing: DirListing;
   private readonly files: Map<string, ListedFile>;
   private records = new Map<number, MessageRecord>();
+  /** Totals over `records`, kept as records come and go, so that a status costs nothing per message. */
+  private tally: FolderTotals = { unseen: 0, recent: 0, size: 0 };
   private byBase = new Map<string, MessageRecord>();
   private sorted: MessageRecord[] | null = null;
   private touched = new Set<string>();
@@ -101,6 +109,17 @@ export class FolderIndex {
     return Math.max(1, this.modseqLog.highest);
   }
 
+  /** Messages without \\Seen, messages in new/ and their size, over the records. */
+  get totals(): Readonly<FolderTotals> {
+    return this.tally;
+  }
+
+  private count(rec: MessageRecord, sign: 1 | -1): void {
+    if (!rec.letters.includes('S')) this.tally.unseen += sign;
+    if (rec.dir === 'new') this.tally.recent += sign;
+    this.tally.size += sign * rec.size;
+  }
+
   get(uid: number): MessageRecord | undefined {
     return this.records.get(uid);
   }
@@ -110,6 +129,11 @@ export class FolderIndex {
   }
 
   /** Messages in UID order. */
+  /** Number of messages. */
+  get size(): number {
+    return this.records.size;
+  }
+
   messages(): MessageRecord[] {
     if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => a.uid - b.uid);
     return this.sorted;
@@ -323,10 +347,12 @@ export class FolderIndex {
     if (this.fullRebuild) {
       this.records = new Map();
       this.byBase = new Map();
+      this.tally = { unseen: 0, recent: 0, size: 0 };
       for (const [base, f] of this.files) {
         const uid = this.uidlist.uidOf(base);
         if (uid === undefined) continue;
         const rec = this.makeRecord(base, f, uid);
+        this.count(rec, 1);
         this.records.set(uid, rec);
         this.byBase.set(base, rec);
       }
@@ -340,6 +366,7 @@ export class FolderIndex {
       const f = this.files.get(base);
       const uid = f ? this.uidlist.uidOf(base) : undefined;
       if (old && (uid === undefined || uid !== old.uid)) {
+        this.count(old, -1);
         this.records.delete(old.uid);
         this.byBase.delete(base);
         this.sorted = null;
@@ -348,9 +375,12 @@ export class FolderIndex {
       const rec = this.makeRecord(base, f, uid);
       const current = this.byBase.get(base);
       if (current) {
+        this.count(current, -1);
         Object.assign(current, rec);
+        this.count(current, 1);
         delete current.info;
       } else {
+        this.count(rec, 1);
         this.records.set(uid, rec);
         this.byBase.set(base, rec);
         this.sorted = null;
@@ -401,6 +431,7 @@ export class FolderIndex {
         this.listing.remove(base);
         const rec = this.byBase.get(base);
         if (rec) {
+          this.count(rec, -1);
           this.records.delete(rec.uid);
           this.byBase.delete(base);
           this.sorted = null;

@@ -16,6 +16,7 @@ import type {
   ReadRange,
   ReadResult,
   SetFlagsResult,
+  SnapshotOptions,
 } from './api.js';
 import { isErrno, MailboxNotFoundError, MessageNotFoundError } from './errors.js';
 import { withFlags } from './filename.js';
@@ -63,15 +64,21 @@ export class MaildirFolder implements MailFolder {
     return this.exclusive(async () => statusOf(this.index));
   }
 
-  async snapshot(options: { takeRecent?: boolean } = {}): Promise<FolderSnapshot> {
-    return this.exclusive(async () => {
-      const recentUids: number[] = [];
-      if (options.takeRecent && this.index.messages().some((r) => r.dir === 'new')) {
-        await this.index.own(['new', 'cur'], () => this.takeRecent(recentUids));
-      }
-      const messages = this.index.messages().map((rec) => toMessageInfo(this.index, rec));
-      return { ...statusOf(this.index), recent: recentUids.length, messages, recentUids };
-    });
+  async snapshot(options: SnapshotOptions = {}): Promise<FolderSnapshot> {
+    return this.exclusive(() => this.snapshotNow(options));
+  }
+
+  async snapshotIfChanged(changed: (status: FolderStatus) => boolean, options: SnapshotOptions = {}): Promise<FolderSnapshot | null> {
+    return this.exclusive(async () => (changed(statusOf(this.index)) ? this.snapshotNow(options) : null));
+  }
+
+  private async snapshotNow(options: SnapshotOptions): Promise<FolderSnapshot> {
+    const recentUids: number[] = [];
+    if (options.takeRecent && this.index.totals.recent > 0) {
+      await this.index.own(['new', 'cur'], () => this.takeRecent(recentUids));
+    }
+    const messages = this.index.messages().map((rec) => toMessageInfo(this.index, rec));
+    return { ...statusOf(this.index), recent: recentUids.length, messages, recentUids };
   }
 
   /** Moves new/ messages to cur/; the ones this call moved are \Recent for the caller (Dovecot's semantics). */

@@ -77,16 +77,8 @@ export function toFlagState(index: FolderIndex, rec: MessageRecord): FlagState {
 
 /** Counts for STATUS / SELECT from the index (after a sync). */
 export function statusOf(index: FolderIndex): FolderStatus {
-  let unseen = 0;
-  let recent = 0;
-  let size = 0;
-  const messages = index.messages();
-  for (const rec of messages) {
-    if (!rec.letters.includes('S')) unseen++;
-    if (rec.dir === 'new') recent++;
-    size += rec.size;
-  }
-  return { uidValidity: index.uidValidity, uidNext: index.uidNext, exists: messages.length, unseen, recent, highestModseq: index.highestModseq, size };
+  const { unseen, recent, size } = index.totals;
+  return { uidValidity: index.uidValidity, uidNext: index.uidNext, exists: index.size, unseen, recent, highestModseq: index.highestModseq, size };
 }
 
 /** A change record stamped with the folder's current UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ. */

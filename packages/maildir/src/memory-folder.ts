@@ -138,6 +138,10 @@ export class MemoryFolder implements MailFolder {
     return { ...status, recent: recentUids.length, messages: this.sorted().map(info), recentUids };
   }
 
+  async snapshotIfChanged(changed: (status: FolderStatus) => boolean, options: { takeRecent?: boolean } = {}): Promise<FolderSnapshot | null> {
+    return changed(await this.status()) ? this.snapshot(options) : null;
+  }
+
   async read(uid: number, range: ReadRange = {}): Promise<ReadResult> {
     const m = this.data.messages.get(uid);
     if (!m) throw new MessageNotFoundError(this.name, uid);

@@ -121,6 +121,38 @@ describe('MaildirStore on disk', () => {
     await store.close();
   });
 
+  it('keeps STATUS counts (unseen, recent, size) equal to a count over the messages through every kind of change', async () => {
+    const store = open();
+    const inbox = await (await store.openMailbox(BOB)).folder('INBOX');
+    const check = async (): Promise<void> => {
+      const st = await inbox.status();
+      const { messages } = await inbox.snapshot();
+      const unseen = messages.filter((m) => !m.flags.includes('\\Seen')).length;
+      const size = messages.reduce((n, m) => n + m.size, 0);
+      expect([st.exists, st.unseen, st.size]).toEqual([messages.length, unseen, size]);
+    };
+    for (let i = 0; i < 4; i++) await store.deliver(BOB, 'INBOX', `Subject: ${i}\n\n${'x'.repeat(i * 10)}\n`);
+    expect((await inbox.status()).recent).toBe(4);
+    await check();
+    await inbox.snapshot({ takeRecent: true });
+    expect((await inbox.status()).recent).toBe(0);
+    await inbox.setFlags([1, 2], 'add', ['\\Seen']);
+    await check();
+    await inbox.setFlags([2], 'remove', ['\\Seen']);
+    await inbox.setFlags([3], 'add', ['\\Deleted', '\\Seen']);
+    await inbox.expunge([3], { onlyDeleted: true });
+    await check();
+    // Another program marks a message seen and removes one.
+    const cur = await readdir(join(root, 'cur'));
+    const four = cur.find((n) => n.includes(',S=') && n.endsWith(':2,') && !n.startsWith('x')) as string;
+    await rename(join(root, 'cur', four), join(root, 'cur', `${four}S`));
+    await unlink(join(root, 'cur', cur.find((n) => n !== four && n.endsWith(':2,S')) as string));
+    await new Promise((r) => setTimeout(r, DIRTY_MS + 100));
+    await check();
+    expect((await inbox.status()).exists).toBe(2);
+    await store.close();
+  });
+
   it('drops the records of expunged messages from dovecot-uidlist and the modseq log as they pile up', async () => {
     const store = open();
     const inbox = await (await store.openMailbox(BOB)).folder('INBOX');

@@ -64,6 +64,21 @@ export function storeContract(name: string, make: (options?: FixtureOptions) => 
       expect(s2.uidValidity).toBe(s1.uidValidity);
     }));
 
+    it('takes a snapshot only when the status shows a change the caller asks about', withStore(undefined, async (store) => {
+      await store.deliver(ALICE, 'INBOX', msg(1));
+      const inbox = await (await store.openMailbox(ALICE)).folder('INBOX');
+      const seen: number[] = [];
+      const newer = (than: number) => (st: { uidNext: number }): boolean => {
+        seen.push(st.uidNext);
+        return st.uidNext > than;
+      };
+      expect(await inbox.snapshotIfChanged(newer(2), { takeRecent: true })).toBeNull();
+      await store.deliver(ALICE, 'INBOX', msg(2));
+      const snap = await inbox.snapshotIfChanged(newer(2), { takeRecent: true });
+      expect(snap).toMatchObject({ exists: 2, uidNext: 3, recentUids: [1, 2] });
+      expect(seen).toEqual([2, 3]);
+    }));
+
     it('reads whole messages and ranges', withStore(undefined, async (store) => {
       await store.deliver(ALICE, 'INBOX', msg(1));
       const inbox = await (await store.openMailbox(ALICE)).folder('INBOX');
