@@ -247,8 +247,14 @@ describe('expunge and other sessions', () => {
     const folder = await (await h.store.openMailbox(USER)).folder('INBOX');
     await folder.setFlags([1], 'add', ['\\Deleted']);
     expect((await b.ok('NOOP')).untagged).toEqual(['* 1 FETCH (UID 1 FLAGS (\\Deleted))']);
-    await a.ok('EXPUNGE');
+    // a never heard of the flag: EXPUNGE goes by what the mailbox has, not by what a was told.
+    expect((await a.ok('EXPUNGE')).untagged).toContain('* 1 EXPUNGE');
     expect((await b.ok('NOOP')).untagged).toEqual(['* 1 EXPUNGE']);
+    // Nor does a \Deleted that a saw and another session took back count.
+    await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await folder.setFlags([2], 'remove', ['\\Deleted']);
+    expect((await a.ok('EXPUNGE')).untagged).toEqual(['* 1 FETCH (UID 2 FLAGS (\\Recent))']);
+    expect((await folder.status()).exists).toBe(2);
   });
 
   it('disconnects a session whose selected mailbox another session deleted', async () => {

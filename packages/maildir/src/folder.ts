@@ -134,8 +134,11 @@ export class MaildirFolder implements MailFolder {
 
   async expunge(uids: readonly number[], options: { onlyDeleted?: boolean } = {}): Promise<ExpungeResult> {
     const index = this.index;
+    const onlyDeleted = options.onlyDeleted === true;
     const { done: expunged, bytes } = await this.exclusive(() =>
-      index.locked(() => index.own(['new', 'cur'], () => this.removeFiles(uids, options.onlyDeleted === true))),
+      onlyDeleted && !uids.some((uid) => index.get(uid)?.letters.includes('T'))
+        ? Promise.resolve({ done: [], bytes: 0 })
+        : index.locked(() => index.own(['new', 'cur'], () => this.removeFiles(uids, onlyDeleted))),
     );
     if (expunged.length === 0) return { expunged, change: null };
     await this.services.quota(this.ref.root).add(-bytes, -expunged.length);

@@ -4,7 +4,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, LockTimeoutError } from './errors.js';
 import { parseMaildirName } from './filename.js';
-import { statOrNull } from './fsutil.js';
+import { statNow, statOrNull } from './fsutil.js';
 import { acquireDotlock } from './lock.js';
 
 export const MAILDIRSIZE_NAME = 'maildirsize';
@@ -154,6 +154,8 @@ export class MaildirQuota {
    */
   async forCheck(limits: QuotaLimits | undefined): Promise<QuotaUsage | null> {
     if (limits === undefined) {
+      // Most accounts have no maildirsize: a failed open would cost a thread-pool round trip and an error.
+      if (!statNow(this.path)) return null;
       let text: string;
       try {
         text = await readFile(this.path, 'utf8');
@@ -218,6 +220,7 @@ export class MaildirQuota {
   /** Records a change of `bytes` and `messages` with one O_APPEND write; a missing file is left for the next recount. */
   async add(bytes: number, messages: number): Promise<void> {
     if (bytes === 0 && messages === 0) return;
+    if (!statNow(this.path)) return;
     let handle;
     try {
       handle = await open(this.path, constants.O_WRONLY | constants.O_APPEND);

@@ -10,12 +10,11 @@ export const expunge: CommandModule<'EXPUNGE'> = {
     const sel = session.selected;
     if (!sel) return;
     if (sel.readOnly) throw new ImapNo('READ-ONLY', 'Mailbox is read-only');
-    // Flags other sessions set count too: catch up first (no EXPUNGE of ours is pending yet).
-    await session.reportChanges(true, true);
+    // \Deleted as the folder has it when the files are removed counts, whoever set it: the store looks at every
+    // message this session knows (or the set names) and removes those that carry it at that moment.
     const candidates = command.uid ? sel.resolve(command.set, true, session.savedFor(command.set)) : sel.uids;
-    const deleted = candidates.filter((u) => sel.messages.get(u)?.flags.includes('\\Deleted'));
-    if (deleted.length === 0) return;
-    const result = await sel.folder.expunge(deleted, { onlyDeleted: true });
+    if (candidates.length === 0) return;
+    const result = await sel.folder.expunge(candidates, { onlyDeleted: true });
     for (const seq of sel.removeUids(result.expunged)) await session.send({ type: 'EXPUNGE', seq });
   },
 };
