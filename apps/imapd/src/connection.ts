@@ -30,6 +30,8 @@ export interface TlsUpgrader {
 
 const HIGH_WATER = 256 * 1024;
 const OUTPUT_HIGH_WATER = 64 * 1024;
+/** Queued replies smaller than this are joined into one buffer before the write; larger ones are written as parts. */
+const JOIN_BELOW = 16 * 1024;
 export const HANDSHAKE_TIMEOUT = 30_000;
 
 export class Connection {
@@ -177,12 +179,22 @@ export class Connection {
 
   async flush(): Promise<void> {
     if (this.out.length === 0) return;
-    const data = this.out.length === 1 ? (this.out[0] as Buffer) : Buffer.concat(this.out);
+    const parts = this.out;
+    const bytes = this.outBytes;
     this.out = [];
     this.outBytes = 0;
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
-    if (socket.write(data)) return;
+    let ok: boolean;
+    if (parts.length === 1 || bytes < JOIN_BELOW) ok = socket.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes));
+    else {
+      // Message data is not copied into one buffer: the parts go out together in one vectored write.
+      socket.cork();
+      ok = true;
+      for (const part of parts) ok = socket.write(part);
+      socket.uncork();
+    }
+    if (ok) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         socket.destroy();

@@ -37,6 +37,27 @@ export function toCrlf(data: Buffer): Buffer {
   return insertCrs(data, bareLfs(data, false));
 }
 
+/**
+ * Bare LF → CRLF inside `buf`, whose first `length` octets are the data: the data moves back from its end, one
+ * stretch between two bare LFs at a time, so the result needs no buffer of its own. Returns the CRLF length, or -1
+ * (and leaves `buf` as it was) when the result does not fit in `buf`.
+ */
+export function toCrlfInPlace(buf: Buffer, length: number): number {
+  const data = buf.subarray(0, length);
+  const at = bareLfs(data, false);
+  const total = length + at.length;
+  if (total > buf.length) return -1;
+  let end = length;
+  for (let k = at.length - 1; k >= 0; k--) {
+    const lf = at[k] as number;
+    // The octets from this LF up to `end` land k + 1 places further on, after the CR that goes before the LF.
+    buf.copyWithin(lf + k + 1, lf, end);
+    buf[lf + k] = 0x0d;
+    end = lf;
+  }
+  return total;
+}
+
 class CrlfStream extends Transform {
   private lastCr = false;
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
@@ -55,9 +76,7 @@ async function readRange(folder: MailFolder, uid: number, start: number, end: nu
     stream.destroy();
     return data;
   }
-  const chunks: Buffer[] = [];
-  for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
+  return collect(stream as Readable);
 }
 
 export function applyPartial(data: Buffer, partial: PartialRange | null): Buffer {
@@ -77,11 +96,29 @@ export async function wholeMessage(folder: MailFolder, uid: number, crlfSize: nu
     const { stream } = await folder.read(uid);
     return { stream: (stream as Readable).pipe(new CrlfStream()), size: crlfSize };
   }
-  // The stored form is never longer than the CRLF form: the first crlfSize octets hold all that is sent.
-  const data = toCrlf(await readRange(folder, uid, 0, crlfSize));
-  if (data.length === crlfSize) return data;
-  if (data.length > crlfSize) return data.subarray(0, crlfSize);
-  return Buffer.concat([data, Buffer.alloc(crlfSize - data.length, 0x20)]);
+  // The stored form is never longer than the CRLF form: the first crlfSize octets hold all that is sent. They are
+  // read into a buffer of the CRLF size and widened there, which is the answer when the sizes agree.
+  const buf = Buffer.allocUnsafe(crlfSize);
+  const { stream, data } = await folder.read(uid, { start: 0, end: crlfSize, into: buf });
+  if (!data) return exactly(toCrlf(await collect(stream)), crlfSize);
+  stream.destroy();
+  const length = toCrlfInPlace(buf, data.length);
+  if (length < 0) return exactly(toCrlf(data), crlfSize);
+  if (length < crlfSize) buf.fill(0x20, length);
+  return buf;
+}
+
+/** `data` cut or padded with spaces to `size` octets. */
+function exactly(data: Buffer, size: number): Buffer {
+  if (data.length === size) return data;
+  if (data.length > size) return data.subarray(0, size);
+  return Buffer.concat([data, Buffer.alloc(size - data.length, 0x20)]);
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
 }
 
 /** BODY[section] octets in CRLF form (before any partial range). */

@@ -12,6 +12,9 @@ export interface ComposeOptions {
 /** What the session writes: Buffers as they are, and streamed literal payloads (their `{n}` already written). */
 export type WirePart = Buffer | StreamedLiteral;
 
+/** Chunks of at least this many octets are passed on by reference rather than joined with their neighbours. */
+const PASS_ON = 4096;
+
 /** Strings longer than this go out as literals even when they could be quoted. */
 const MAX_QUOTED = 1024;
 
@@ -179,9 +182,21 @@ export class WireWriter {
     return this.raw(text.length > 0 ? text : fallback);
   }
 
+  /** Joins runs of small chunks; a large one (message data) is passed on as it is, not copied. */
   private flushChunks(): void {
-    if (this.chunks.length === 0) return;
-    this.parts.push(this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks));
+    let run: Buffer[] = [];
+    const endRun = (): void => {
+      if (run.length > 0) this.parts.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
+      run = [];
+    };
+    for (const chunk of this.chunks) {
+      if (chunk.length < PASS_ON) run.push(chunk);
+      else {
+        endRun();
+        this.parts.push(chunk);
+      }
+    }
+    endRun();
     this.chunks = [];
   }
 
