@@ -128,12 +128,12 @@ export class FolderIndex {
     return this.byBase.get(base);
   }
 
-  /** Messages in UID order. */
   /** Number of messages. */
   get size(): number {
     return this.records.size;
   }
 
+  /** Messages in UID order. */
   messages(): MessageRecord[] {
     if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => a.uid - b.uid);
     return this.sorted;
@@ -247,12 +247,14 @@ export class FolderIndex {
   private async fixUp(): Promise<void> {
     let header = this.uidlist.header;
     let created = false;
+    let rewritten = false;
     if (this.uidlistBroken || !header) {
       await this.uidlist.rewrite({ uidValidity: await nextUidValidity(this.options.root), guid: newGuid() });
       this.uidlistBroken = false;
-      created = true;
+      created = rewritten = true;
     } else if (header.version !== 3 || !header.guid) {
       await this.uidlist.rewrite();
+      rewritten = true;
     }
     header = this.uidlist.header;
     if (!header) throw new Error(`could not create ${this.uidlist.path}`);
@@ -260,9 +262,11 @@ export class FolderIndex {
       // A UIDVALIDITY we did not just create, without its modseq log (made by Dovecot, or the log was
       // lost): mod-sequences clients saw may have been high, so continue above any of them.
       await this.modseqLog.rewrite(header.uidValidity, undefined, created ? 0 : Date.now());
+      rewritten = true;
     }
-    // A rewrite above resets the files: then every message is looked at.
-    await this.refreshFiles();
+    // A rewrite above resets the files: then every message is looked at. Otherwise the files are as
+    // locked() read them when it took the lock, which we hold.
+    if (rewritten) await this.refreshFiles();
 
     const candidates = [...this.candidates()].filter((base) => this.files.has(base));
     const fresh = candidates.filter((base) => this.uidlist.uidOf(base) === undefined).sort(compareByDeliveryTime);
