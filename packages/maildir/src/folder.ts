@@ -1,6 +1,6 @@
 // One Maildir folder as a MailFolder: snapshot with \Recent, status, read, flags and expunge (copy, move and append live in folder-transfer.ts).
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
@@ -156,8 +156,8 @@ export class MaildirFolder implements MailFolder {
       if (!rec) return true;
       if (onlyDeleted && !rec.letters.includes('T')) return true;
       try {
-        // Synchronous: an unlink takes microseconds, a trip through the thread pool tens of them.
-        unlinkSync(join(this.ref.path, rec.dir, rec.filename));
+        // In the thread pool: freeing a synced file's blocks can wait for the disk.
+        await unlink(join(this.ref.path, rec.dir, rec.filename));
       } catch (err) {
         if (isErrno(err, 'ENOENT')) return false; // renamed by a flag change meanwhile: look again
         throw err;
@@ -168,12 +168,7 @@ export class MaildirFolder implements MailFolder {
       return true;
     };
     const retry: number[] = [];
-    let n = 0;
-    for (const uid of [...new Set(uids)].sort((a, b) => a - b)) {
-      if (!(await remove(uid))) retry.push(uid);
-      // A large expunge lets the other sessions of the process in between.
-      if (++n % 256 === 0) await new Promise(setImmediate);
-    }
+    for (const uid of [...new Set(uids)].sort((a, b) => a - b)) if (!(await remove(uid))) retry.push(uid);
     if (retry.length > 0) {
       await this.index.rescan();
       for (const uid of retry) await remove(uid);
