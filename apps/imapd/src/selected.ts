@@ -92,13 +92,17 @@ export class SelectedMailbox {
     return ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', ...[...this.keywords].sort()];
   }
 
-  /** Records a flag state this session set itself (already reported to the client). */
+  /**
+   * Records a flag state this session set itself (already reported to the client). The session's highest
+   * mod-sequence follows only when the change took the very next one: a gap is someone else's change, not yet
+   * reported, which the counters of the next sync must still show.
+   */
   noteFlags(uid: number, flags: string[], modseq: number): void {
     const m = this.messages.get(uid);
     if (!m) return;
     m.flags = flags;
     m.modseq = modseq;
-    if (modseq > this.highestModseq) this.highestModseq = modseq;
+    if (modseq === this.highestModseq + 1) this.highestModseq = modseq;
     for (const f of flags) if (!f.startsWith('\\')) this.keywords.add(f);
   }
 

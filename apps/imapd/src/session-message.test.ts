@@ -105,6 +105,19 @@ describe('STORE', () => {
     expect((await other.cmd('STORE 1 +FLAGS (\\Seen)')).text).toMatch(/^\[READ-ONLY\]/);
   });
 
+  it("reports another session's flag change that came before its own STORE", async () => {
+    h = await setup();
+    const c = await h.login();
+    const other = await h.login();
+    await c.ok('SELECT INBOX');
+    await other.ok('SELECT INBOX');
+    await other.ok('STORE 1 +FLAGS.SILENT (\\Answered)');
+    // Its own change takes the next mod-sequence, above the one it has not reported yet.
+    const r = await c.ok('STORE 2 +FLAGS (\\Flagged)');
+    const noop = await c.ok('NOOP');
+    expect([...r.untagged, ...noop.untagged]).toContain('* 1 FETCH (UID 1 FLAGS (\\Answered \\Recent))');
+  });
+
   it('honours UNCHANGEDSINCE with MODIFIED', async () => {
     h = await setup();
     const c = await h.login();
