@@ -21,24 +21,33 @@ const HEADER_PROBE = 16 * 1024;
 /** Reads up to this size are made at once, with blocking calls (see MailFolder.read's `into`). */
 const AT_ONCE = 256 * 1024;
 
-/** An LRU bounded by the summed weight of its entries (1 each by default). */
-class Lru<V> {
-  private readonly map = new Map<string, { value: V; weight: number }>();
+/**
+ * An LRU bounded by the summed weight of its entries (1 each by default). A hit moves its entry to the young end
+ * only once more than half the entries were put in after it: the hot entries of a busy cache then cost a lookup,
+ * not a delete and insert each (which also leaves the map holes to rehash), and are still never the oldest.
+ */
+export class Lru<V> {
+  private readonly map = new Map<string, { value: V; weight: number; seq: number }>();
   private total = 0;
+  private seq = 0;
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
     const e = this.map.get(key);
-    if (e !== undefined) {
+    if (e !== undefined && this.seq - e.seq > this.map.size / 2) {
       this.map.delete(key);
+      e.seq = ++this.seq;
       this.map.set(key, e);
     }
     return e?.value;
   }
   set(key: string, value: V, weight = 1): void {
     this.delete(key);
-    this.map.set(key, { value, weight });
+    this.map.set(key, { value, weight, seq: ++this.seq });
     this.total += weight;
     while (this.total > this.max && this.map.size > 1) this.delete(this.map.keys().next().value as string);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
   }
   private delete(key: string): void {
     const e = this.map.get(key);
