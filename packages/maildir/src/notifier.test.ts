@@ -105,6 +105,35 @@ describe('Redis notifier', () => {
     }
   });
 
+  it('sends the records of one turn of the event loop together, in order, and fails them together when Redis is gone', async () => {
+    const clientA = new Redis(redis.url);
+    const clientB = new Redis(redis.url);
+    const a = createRedisNotifier(clientA, { channelPrefix: `${redis.prefix}:maildir` });
+    const b = createRedisNotifier(clientB, { channelPrefix: `${redis.prefix}:maildir` });
+    try {
+      const seen: string[] = [];
+      b.subscribe('p@x.test', (c) => seen.push(`p${c.uids[0]}`));
+      b.subscribe('q@x.test', (c) => seen.push(`q${c.uids[0]}`));
+      await b.ready();
+      await Promise.all([1, 2, 3].flatMap((n) => [a.publish(change('p@x.test', n)), a.publish(change('q@x.test', n))]));
+      await until(() => seen.length === 6);
+      expect(seen.filter((s) => s.startsWith('p'))).toEqual(['p1', 'p2', 'p3']);
+      expect(seen.filter((s) => s.startsWith('q'))).toEqual(['q1', 'q2', 'q3']);
+      const offline = new Redis(redis.url, { enableOfflineQueue: false, lazyConnect: true });
+      offline.on('error', () => undefined);
+      const c = createRedisNotifier(offline, { channelPrefix: `${redis.prefix}:maildir` });
+      const results = await Promise.allSettled([c.publish(change('p@x.test', 8)), c.publish(change('p@x.test', 9))]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      await c.close();
+      offline.disconnect();
+    } finally {
+      await a.close();
+      await b.close();
+      clientA.disconnect();
+      clientB.disconnect();
+    }
+  });
+
   it('subscribes while still connecting even when the publishing client refuses offline commands', async () => {
     // A fail-fast producer connection (enableOfflineQueue off), as imapd's: its first subscription must not be lost.
     const clientA = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });

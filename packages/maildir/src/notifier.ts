@@ -153,10 +153,35 @@ export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions 
     return sub;
   };
 
+  // Records published in one turn of the event loop (several sessions finishing commands together) go out in
+  // one pipelined write: each write to Redis wakes it, and that costs more than the bytes.
+  let queued: Array<{ channel: string; message: string; settle: (err: Error | null) => void }> = [];
+  const flush = (): void => {
+    const batch = queued;
+    queued = [];
+    if (batch.length === 1) {
+      const [only] = batch as [(typeof batch)[0]];
+      redis.publish(only.channel, only.message).then(
+        () => only.settle(null),
+        (err: Error) => only.settle(err),
+      );
+      return;
+    }
+    const pipeline = redis.pipeline();
+    for (const item of batch) pipeline.publish(item.channel, item.message);
+    pipeline.exec().then(
+      (results) => batch.forEach((item, i) => item.settle(results?.[i]?.[0] ?? null)),
+      (err: Error) => batch.forEach((item) => item.settle(err)),
+    );
+  };
+
   return {
-    async publish(change) {
+    publish(change) {
       hub.emit(change);
-      await redis.publish(channelOf(change.account), JSON.stringify({ v: 1, origin, change }));
+      return new Promise<void>((resolve, reject) => {
+        if (queued.length === 0) setImmediate(flush);
+        queued.push({ channel: channelOf(change.account), message: JSON.stringify({ v: 1, origin, change }), settle: (err) => (err ? reject(err) : resolve()) });
+      });
     },
     subscribe(account, listener) {
       const first = hub.listenerCount(account) === 0;
@@ -177,6 +202,7 @@ export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions 
       await Promise.all([...pending]);
     },
     async close() {
+      if (queued.length > 0) flush();
       hub.close();
       if (subscriber) {
         const sub = subscriber;
