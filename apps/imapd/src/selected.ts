@@ -102,8 +102,16 @@ export class SelectedMailbox {
     if (!m) return;
     m.flags = flags;
     m.modseq = modseq;
-    if (modseq === this.highestModseq + 1) this.highestModseq = modseq;
+    this.noteModseq(modseq);
     for (const f of flags) if (!f.startsWith('\\')) this.keywords.add(f);
+  }
+
+  /**
+   * Takes the mod-sequence of a change this session made and reported itself as seen, when it is the very next
+   * one: everything up to the session's highest mod-sequence is then known to the client (see sync).
+   */
+  noteModseq(modseq: number): void {
+    if (modseq === this.highestModseq + 1) this.highestModseq = modseq;
   }
 
   /** Removes expunged messages this session reported itself; returns their sequence numbers, highest first. */
@@ -147,12 +155,15 @@ export class SelectedMailbox {
     const lastUid = this.uids[this.uids.length - 1] ?? 0;
     const added: MessageInfo[] = [];
     for (const m of snap.messages) {
-      for (const k of m.keywords) this.keywords.add(k);
       const known = this.messages.get(m.uid);
       if (!known) {
+        for (const k of m.keywords) this.keywords.add(k);
         if (m.uid > lastUid) added.push(m);
         continue;
       }
+      // Not changed since the session's highest mod-sequence: as the client knows it.
+      if (m.modseq <= this.highestModseq) continue;
+      for (const k of m.keywords) this.keywords.add(k);
       const flags = flagsOf(m);
       if (!sameFlags(known.flags, flags) || (options.condstore && known.modseq !== m.modseq)) {
         known.flags = flags;

@@ -118,6 +118,23 @@ describe('STORE', () => {
     expect([...r.untagged, ...noop.untagged]).toContain('* 1 FETCH (UID 1 FLAGS (\\Answered \\Recent))');
   });
 
+  it("reports another session's flag change that came before its own EXPUNGE, and those after it", async () => {
+    h = await setup();
+    await h.store.deliver(USER, 'INBOX', SIMPLE);
+    const c = await h.login();
+    const other = await h.login();
+    await c.ok('SELECT INBOX');
+    await other.ok('SELECT INBOX');
+    await c.ok('STORE 3 +FLAGS.SILENT (\\Deleted)');
+    await other.ok('STORE 1 +FLAGS.SILENT (\\Answered)');
+    const r = await c.ok('EXPUNGE');
+    const noop = await c.ok('NOOP');
+    expect(r.untagged).toContain('* 3 EXPUNGE');
+    expect([...r.untagged, ...noop.untagged]).toContain('* 1 FETCH (UID 1 FLAGS (\\Answered \\Recent))');
+    await other.ok('STORE 2 +FLAGS.SILENT (\\Flagged)');
+    expect((await c.ok('NOOP')).untagged).toContain('* 2 FETCH (UID 2 FLAGS (\\Flagged \\Recent))');
+  });
+
   it('honours UNCHANGEDSINCE with MODIFIED', async () => {
     h = await setup();
     const c = await h.login();
