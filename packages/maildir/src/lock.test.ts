@@ -1,12 +1,12 @@
 // Tests of Dovecot-style dot-locks: contention, stale owners, takeover rules, replace.
 import { spawn } from 'node:child_process';
-import { readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockTimeoutError } from './errors.js';
-import { acquireDotlock, parseLockOwner, withDotlock } from './lock.js';
+import { acquireDotlock, parseLockOwner, removeTemplates, withDotlock } from './lock.js';
 
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);
@@ -119,5 +119,67 @@ describe('Dovecot-style dot-locks', () => {
     expect(parseLockOwner('123:mx1\n')).toEqual({ pid: 123, host: 'mx1' });
     expect(parseLockOwner('')).toBeNull();
     expect(parseLockOwner('x:mx1')).toBeNull();
+  });
+
+  describe('in a Maildir folder (linked from a file of the process in tmp/)', () => {
+    beforeEach(async () => {
+      await mkdir(join(dir.path, 'tmp'));
+    });
+
+    it('links the lock, holding "<pid>:<host>", and keeps the file in tmp/ for the next one', async () => {
+      const lock = await acquireDotlock(file);
+      expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}:${hostname()}`);
+      expect((await stat(`${file}.lock`)).nlink).toBe(2);
+      expect(await lock.release()).toBe(true);
+      await expect(stat(`${file}.lock`)).rejects.toThrow();
+      expect(await readdir(join(dir.path, 'tmp'))).toHaveLength(1);
+      const again = await acquireDotlock(file);
+      expect(await again.release()).toBe(true);
+      removeTemplates();
+      expect(await readdir(join(dir.path, 'tmp'))).toEqual([]);
+    });
+
+    it('makes the file in tmp/ again when it was cleaned away', async () => {
+      await (await acquireDotlock(file)).release();
+      for (const name of await readdir(join(dir.path, 'tmp'))) await unlink(join(dir.path, 'tmp', name));
+      const lock = await acquireDotlock(file);
+      expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}:${hostname()}`);
+      expect(await lock.release()).toBe(true);
+      removeTemplates();
+    });
+
+    it('replaces the protected file with new contents of its own, not through the linked file', async () => {
+      await writeFile(file, 'old');
+      const lock = await acquireDotlock(file);
+      await lock.replace('new contents\n');
+      expect(await readFile(file, 'utf8')).toBe('new contents\n');
+      expect((await stat(file)).nlink).toBe(1);
+      await expect(stat(`${file}.lock`)).rejects.toThrow();
+      const next = await acquireDotlock(file);
+      expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}:${hostname()}`);
+      await next.release();
+      expect(await readFile(file, 'utf8')).toBe('new contents\n');
+      removeTemplates();
+    });
+
+    it('notices that its lock was overridden, and waits for a live holder', async () => {
+      const lock = await acquireDotlock(file);
+      await unlink(`${file}.lock`);
+      await writeFile(`${file}.lock`, `${process.ppid}:${hostname()}`);
+      expect(await lock.release()).toBe(false);
+      await expect(acquireDotlock(file, { staleMs: 60_000, timeoutMs: 300 })).rejects.toThrow(LockTimeoutError);
+      await unlink(`${file}.lock`);
+      removeTemplates();
+    });
+
+    it('keeps a held lock fresh', async () => {
+      const lock = await acquireDotlock(file, { staleMs: 400 });
+      const old = new Date(Date.now() - 60_000);
+      await utimes(`${file}.lock`, old, old);
+      await lock.touch();
+      expect((await stat(`${file}.lock`)).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
+      await lock.release();
+      removeTemplates();
+    });
   });
 });

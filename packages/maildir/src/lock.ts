@@ -1,9 +1,10 @@
 // Dovecot-compatible dot-locks: "<file>.lock" created with O_EXCL holding "<pid>:<host>", with Dovecot's stale-lock rules.
-import { closeSync, fstatSync, ftruncateSync, futimesSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, futimesSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { lstat, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { isErrno, LockTimeoutError } from './errors.js';
-import { syncFd } from './fsutil.js';
+import { atomicWriteFile, syncFd } from './fsutil.js';
 import { lockKey } from './mutex.js';
 
 export interface DotlockOptions {
@@ -72,8 +73,8 @@ export async function acquireDotlock(path: string, options: DotlockOptions = {})
   const host = options.hostname ?? (systemHostname ??= hostname());
   const releaseKey = await lockKey(`dotlock:${lockPath}`);
   try {
-    const fd = await createLock(path, lockPath, host, staleMs, timeoutMs);
-    return makeLock(path, lockPath, fd, releaseKey);
+    const held = await createLock(path, lockPath, host, staleMs, timeoutMs);
+    return makeLock(path, lockPath, held, releaseKey);
   } catch (err) {
     releaseKey();
     throw err;
@@ -106,27 +107,132 @@ export async function withDotlock<T>(path: string, options: DotlockOptions, fn: 
 // call on a small file, where the promise API would make each a round trip through libuv's thread pool, and a
 // flag change or delivery takes and drops a lock every time. Only the fsync of replace() waits in the pool.
 
-async function createLock(path: string, lockPath: string, host: string, staleMs: number, timeoutMs: number): Promise<number> {
+/**
+ * A lock file as created: by link() from this process's template (which keeps the inode) or by an exclusive
+ * create (which keeps a descriptor).
+ */
+type Held = { fd: number } | { template: LockTemplate };
+
+/** A file in a folder's tmp/ holding "<pid>:<host>", hard-linked to each lock name this process takes there. */
+interface LockTemplate {
+  path: string;
+  ino: number;
+}
+
+/**
+ * Templates by lock directory; null where links cannot be made. A link is the dot-lock Dovecot takes on NFS
+ * (dotlock_use_excl=no): under a write load it costs a fraction of creating a file, which allocates an inode
+ * and frees it again at release, and both wait for the disk when its metadata is being written back.
+ */
+const templates = new Map<string, LockTemplate | null>();
+/** Templates kept at most; the oldest one's file is removed when another is made. */
+const MAX_TEMPLATES = 512;
+let exitHook = false;
+
+function lockTemplate(dir: string, host: string): LockTemplate | null {
+  const known = templates.get(dir);
+  if (known !== undefined) {
+    templates.delete(dir);
+    templates.set(dir, known);
+    return known;
+  }
+  const path = join(dir, 'tmp', `dotlock.P${process.pid}.${host.replace(/[/:]/g, '_')}`);
+  let template: LockTemplate | null = null;
+  try {
+    const fd = openSync(path, 'w', 0o666);
+    try {
+      writeSync(fd, `${process.pid}:${host}`);
+      template = { path, ino: fstatSync(fd).ino };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    // No tmp/ beside the file (not a Maildir folder), or none we may write: exclusive creates there.
+    if (!isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR')) throw err;
+  }
+  templates.set(dir, template);
+  if (templates.size > MAX_TEMPLATES) forgetTemplate(templates.keys().next().value as string);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', removeTemplates);
+  }
+  return template;
+}
+
+function forgetTemplate(dir: string): void {
+  const template = templates.get(dir);
+  templates.delete(dir);
+  if (!template) return;
+  try {
+    if (lstatSync(template.path).ino === template.ino) unlinkSync(template.path);
+  } catch {
+    // gone already
+  }
+}
+
+/** Removes this process's template files (at exit; a crash leaves them to the cleaning of tmp/). */
+export function removeTemplates(): void {
+  for (const dir of [...templates.keys()]) forgetTemplate(dir);
+}
+
+/** Links the template to `lockPath`: the lock, false when it is taken, null when this directory cannot have links. */
+function linkLock(lockPath: string, host: string): Held | false | null {
+  const dir = dirname(lockPath);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const template = lockTemplate(dir, host);
+    if (!template) return null;
+    try {
+      linkSync(template.path, lockPath);
+      return { template };
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) return false;
+      // The template was cleaned away (or the folder went): make it again, once.
+      if (isErrno(err, 'ENOENT')) {
+        forgetTemplate(dir);
+        continue;
+      }
+      if (!isErrno(err, 'EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS')) throw err;
+      forgetTemplate(dir);
+      templates.set(dir, null);
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The lock file made with O_EXCL, holding our owner; null when it exists. */
+function createExclusive(lockPath: string, host: string): number | null {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o666);
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return null;
+    throw err;
+  }
+  try {
+    writeSync(fd, `${process.pid}:${host}`);
+  } catch {
+    try {
+      ftruncateSync(fd, 0);
+    } catch {
+      // an empty or partial owner only delays a takeover until the lock is stale
+    }
+  }
+  return fd;
+}
+
+async function createLock(path: string, lockPath: string, host: string, staleMs: number, timeoutMs: number): Promise<Held> {
   const started = Date.now();
   let wait = MIN_WAIT_MS + Math.random() * MIN_WAIT_MS;
   let lockSig = '';
   let fileSig = '';
   let lastChange = 0;
   for (;;) {
-    try {
-      const fd = openSync(lockPath, 'wx', 0o666);
-      try {
-        writeSync(fd, `${process.pid}:${host}`);
-      } catch {
-        try {
-          ftruncateSync(fd, 0);
-        } catch {
-          // an empty or partial owner only delays a takeover until the lock is stale
-        }
-      }
-      return fd;
-    } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw err;
+    const linked = linkLock(lockPath, host);
+    if (linked) return linked;
+    if (linked === null) {
+      const fd = createExclusive(lockPath, host);
+      if (fd !== null) return { fd };
     }
     let st;
     try {
@@ -145,7 +251,7 @@ async function createLock(path: string, lockPath: string, host: string, staleMs:
       const owner = parseLockOwner(await readFile(lockPath, 'utf8').catch(() => ''));
       // Same pid as ours while our own mutex is held by us: a leftover of an earlier process that had our pid.
       if (owner && owner.host === host && (owner.pid === process.pid || !alive(owner.pid))) {
-        await override(lockPath, st.ino);
+        await override(lockPath, st);
         continue;
       }
     }
@@ -161,7 +267,7 @@ async function createLock(path: string, lockPath: string, host: string, staleMs:
         if (!isErrno(err, 'ENOENT')) throw err;
       }
       if (now - lastChange > staleMs) {
-        await override(lockPath, st.ino);
+        await override(lockPath, st);
         continue;
       }
     }
@@ -171,27 +277,39 @@ async function createLock(path: string, lockPath: string, host: string, staleMs:
   }
 }
 
-/** Removes a stale lock if it is still the one we judged, then pauses so a racing overrider cannot remove the next owner's lock. */
-async function override(lockPath: string, ino: number): Promise<void> {
+/**
+ * Removes a stale lock if it is still the one we judged (same inode, not linked or changed since: a linked
+ * lock's inode is its owner's for every lock), then pauses so a racing overrider cannot remove the next owner's lock.
+ */
+async function override(lockPath: string, judged: { ino: number; ctimeMs: number }): Promise<void> {
   try {
     const st = await lstat(lockPath);
-    if (st.ino === ino) await unlink(lockPath);
+    if (st.ino === judged.ino && st.ctimeMs === judged.ctimeMs) await unlink(lockPath);
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }
   await sleep(10 + Math.random() * 40);
 }
 
-function makeLock(path: string, lockPath: string, fd: number, releaseKey: () => void): Dotlock {
+function makeLock(path: string, lockPath: string, held: Held, releaseKey: () => void): Dotlock {
   let done = false;
   const finish = (): void => {
     done = true;
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed: nothing to release
+    if ('fd' in held) {
+      try {
+        closeSync(held.fd);
+      } catch {
+        // already closed: nothing to release
+      }
     }
     releaseKey();
+  };
+  /** Whether the lock file is still the one we made (nobody took it over meanwhile). */
+  const ours = (): boolean => {
+    const current = lstatSync(lockPath);
+    if ('template' in held) return current.ino === held.template.ino;
+    const mine = fstatSync(held.fd);
+    return mine.ino === current.ino && mine.dev === current.dev;
   };
   return {
     path,
@@ -199,16 +317,15 @@ function makeLock(path: string, lockPath: string, fd: number, releaseKey: () => 
     async touch() {
       if (done) return;
       const now = new Date();
-      futimesSync(fd, now, now);
+      if ('fd' in held) futimesSync(held.fd, now, now);
+      else if (ours()) utimesSync(lockPath, now, now);
     },
     async release() {
       if (done) return true;
-      let ours = false;
+      let mine = false;
       try {
-        const mine = fstatSync(fd);
-        const current = lstatSync(lockPath);
-        ours = mine.ino === current.ino && mine.dev === current.dev;
-        if (ours) unlinkSync(lockPath);
+        mine = ours();
+        if (mine) unlinkSync(lockPath);
       } catch (err) {
         if (!isErrno(err, 'ENOENT')) {
           finish();
@@ -216,15 +333,30 @@ function makeLock(path: string, lockPath: string, fd: number, releaseKey: () => 
         }
       }
       finish();
-      return ours;
+      return mine;
     },
     async replace(content) {
       if (done) throw new Error(`lock ${lockPath} already released`);
+      const data = typeof content === 'string' ? Buffer.from(content) : content;
+      if ('template' in held) {
+        // The linked inode is the template's: the new contents go into a file of their own, renamed over the
+        // protected file while the lock is still held, and the lock is then removed.
+        try {
+          await atomicWriteFile(path, data, { syncDir: false });
+        } finally {
+          try {
+            if (ours()) unlinkSync(lockPath);
+          } catch {
+            // gone already
+          }
+          finish();
+        }
+        return;
+      }
       try {
-        const data = typeof content === 'string' ? Buffer.from(content) : content;
-        ftruncateSync(fd, 0);
-        for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset, offset);
-        await syncFd(fd);
+        ftruncateSync(held.fd, 0);
+        for (let offset = 0; offset < data.length; ) offset += writeSync(held.fd, data, offset, data.length - offset, offset);
+        await syncFd(held.fd);
         renameSync(lockPath, path);
       } catch (err) {
         await unlink(lockPath).catch(() => undefined);
