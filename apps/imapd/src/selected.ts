@@ -1,7 +1,7 @@
 // The selected mailbox as one session sees it: sequence numbers ↔ UIDs, flags and mod-sequences, \Recent, and
 // the changes other sessions made, reported as EXISTS/EXPUNGE/FETCH only when the session asks (command
 // boundaries, IDLE), by comparing a fresh snapshot with what the client was told.
-import type { MailFolder, Mailbox, MessageInfo } from '@mail/maildir';
+import type { ChangeRecord, MailFolder, Mailbox, MessageInfo } from '@mail/maildir';
 import { ImapBad } from './errors.js';
 import { resolveSequenceNumbers, resolveUids } from './protocol/index.js';
 import type { Response, SequenceSet } from './protocol/index.js';
@@ -13,6 +13,9 @@ export interface MessageView {
   size: number;
   internalDate: number;
 }
+
+/** Change records a selected mailbox keeps until its next sync; more only mark it dirty. */
+const MAX_HEARD = 16;
 
 const flagsOf = (m: { flags: readonly string[]; keywords: readonly string[] }): string[] => [...m.flags, ...m.keywords];
 
@@ -36,8 +39,10 @@ export class SelectedMailbox {
   readonly recent = new Set<number>();
   uidNext = 1;
   highestModseq = 0;
-  /** Set when something may have changed since the last sync (a change record arrived, NOOP, SELECT...). */
+  /** Set when something may have changed since the last sync (NOOP, SELECT, too many change records...). */
   dirty = false;
+  /** Change records of this folder heard since the last sync, up to MAX_HEARD. */
+  private heard: ChangeRecord[] = [];
   /** Keywords known in the folder (FLAGS response). */
   keywords = new Set<string>();
 
@@ -114,6 +119,23 @@ export class SelectedMailbox {
     if (modseq === this.highestModseq + 1) this.highestModseq = modseq;
   }
 
+  /** A change record of this folder arrived: the next sync looks at the folder. */
+  hear(change: ChangeRecord): void {
+    if (this.heard.length < MAX_HEARD) this.heard.push(change);
+    else this.dirty = true;
+  }
+
+  /**
+   * The change record of a change this session made and has reported (noteFlags, removeUids, noteModseq):
+   * no reason for the next sync to look at the folder, when the session's highest mod-sequence reached it,
+   * that is nobody else's change came in between.
+   */
+  madeChange(change: ChangeRecord | null): void {
+    if (!change || change.modseq === undefined || change.modseq !== this.highestModseq) return;
+    const i = this.heard.indexOf(change);
+    if (i >= 0) this.heard.splice(i, 1);
+  }
+
   /** Removes expunged messages this session reported itself; returns their sequence numbers, highest first. */
   removeUids(uids: readonly number[]): number[] {
     const seqs: number[] = [];
@@ -133,8 +155,9 @@ export class SelectedMailbox {
    * Without `expunge`, vanished messages keep their sequence numbers until a later sync.
    */
   async sync(options: SyncOptions, force = false): Promise<Response[]> {
-    if (!this.dirty && !force) return [];
+    if (!this.dirty && this.heard.length === 0 && !force) return [];
     this.dirty = false;
+    this.heard = [];
     // The folder's counters where this session left them: nothing to report, and no snapshot of every message.
     // Any flag change gives a new mod-sequence, any delivery a new UIDNEXT, an expunge a smaller count; this
     // session's own STORE and EXPUNGE (noteFlags, removeUids) leave them as the folder has them.

@@ -160,7 +160,7 @@ export class Session {
       if (!sel) return;
       // Folder names are case-sensitive except INBOX, which the store always spells in capitals.
       if (change.folder === sel.name) {
-        sel.dirty = true;
+        sel.hear(change);
         this.conn.wake();
       }
     });

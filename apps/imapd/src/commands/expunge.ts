@@ -17,5 +17,6 @@ export const expunge: CommandModule<'EXPUNGE'> = {
     const result = await sel.folder.expunge(candidates, { onlyDeleted: true });
     for (const seq of sel.removeUids(result.expunged)) await session.send({ type: 'EXPUNGE', seq });
     if (result.change?.modseq !== undefined) sel.noteModseq(result.change.modseq);
+    sel.madeChange(result.change);
   },
 };

@@ -16,6 +16,7 @@ export const store: CommandModule<'STORE'> = {
     const flags = command.flags.filter((f) => f.toLowerCase() !== '\\recent');
     const result = await sel.folder.setFlags(uids, command.operation, flags, command.unchangedSince !== null ? { unchangedSince: command.unchangedSince } : {});
     for (const s of result.updated) sel.noteFlags(s.uid, [...s.flags, ...s.keywords], s.modseq);
+    sel.madeChange(result.change);
     const modified = new Set(result.modified);
     const changed = new Set(result.updated.map((s) => s.uid));
     for (const uid of uids) {

@@ -101,6 +101,7 @@ export const fetch: CommandModule<'FETCH'> = {
         sel.noteFlags(s.uid, [...s.flags, ...s.keywords], s.modseq);
         flagged.add(s.uid);
       }
+      sel.madeChange(result.change);
     }
     let vanished = false;
     for (const uid of uids) {
