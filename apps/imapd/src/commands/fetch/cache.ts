@@ -26,12 +26,12 @@ const AT_ONCE = 256 * 1024;
  * only once more than half the entries were put in after it: the hot entries of a busy cache then cost a lookup,
  * not a delete and insert each (which also leaves the map holes to rehash), and are still never the oldest.
  */
-export class Lru<V> {
-  private readonly map = new Map<string, { value: V; weight: number; seq: number }>();
+export class Lru<V, K = string> {
+  private readonly map = new Map<K, { value: V; weight: number; seq: number }>();
   private total = 0;
   private seq = 0;
   constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const e = this.map.get(key);
     if (e !== undefined && this.seq - e.seq > this.map.size / 2) {
       this.map.delete(key);
@@ -40,16 +40,20 @@ export class Lru<V> {
     }
     return e?.value;
   }
-  set(key: string, value: V, weight = 1): void {
+  set(key: K, value: V, weight = 1): void {
     this.delete(key);
     this.map.set(key, { value, weight, seq: ++this.seq });
     this.total += weight;
-    while (this.total > this.max && this.map.size > 1) this.delete(this.map.keys().next().value as string);
+    while (this.total > this.max && this.map.size > 1) this.delete(this.map.keys().next().value as K);
   }
-  has(key: string): boolean {
+  has(key: K): boolean {
     return this.map.has(key);
   }
-  private delete(key: string): void {
+  clear(): void {
+    this.map.clear();
+    this.total = 0;
+  }
+  private delete(key: K): void {
     const e = this.map.get(key);
     if (!e) return;
     this.map.delete(key);
@@ -57,18 +61,52 @@ export class Lru<V> {
   }
 }
 
-const cache = new Lru<CachedMessage>(MAX_ENTRIES);
-const headers = new Lru<CachedHeader>(HEADER_BYTES);
+const cache = new Lru<CachedMessage, number>(MAX_ENTRIES);
+const headers = new Lru<CachedHeader, number>(HEADER_BYTES);
 
-const keyOf = (folder: MailFolder, uidValidity: number, uid: number): string => `${folder.account}\0${folder.name}\0${uidValidity}\0${uid}`;
+/**
+ * Numbers for folders (account, name and UIDVALIDITY), so that a message's key is a number: a string key would
+ * be built and hashed at every lookup, and a SEARCH over header fields looks up every message. Each MailFolder
+ * object remembers its number. Numbers are not reused: when they run out, everything starts over, both caches
+ * included, and an entry computed under the old numbers is not stored (`generation`).
+ */
+let folderIds = new Map<string, number>();
+let idOfFolder = new WeakMap<MailFolder, { uidValidity: number; id: number }>();
+let nextId = 1;
+let generation = 0;
+/** A key is folder number * 2^32 + UID (UIDs are below 2^32), exact while below 2^53. */
+const UID_SPACE = 2 ** 32;
+const MAX_FOLDER_ID = 2 ** 16;
+
+function keyOf(folder: MailFolder, uidValidity: number, uid: number): number {
+  const known = idOfFolder.get(folder);
+  if (known?.uidValidity === uidValidity) return known.id * UID_SPACE + uid;
+  const name = `${folder.account}\0${folder.name}\0${uidValidity}`;
+  let id = folderIds.get(name);
+  if (id === undefined) {
+    if (nextId > MAX_FOLDER_ID) {
+      folderIds = new Map();
+      idOfFolder = new WeakMap();
+      nextId = 1;
+      generation++;
+      cache.clear();
+      headers.clear();
+    }
+    id = nextId++;
+    folderIds.set(name, id);
+  }
+  idOfFolder.set(folder, { uidValidity, id });
+  return id * UID_SPACE + uid;
+}
 
 export async function messageStructure(folder: MailFolder, uidValidity: number, uid: number): Promise<CachedMessage> {
   const key = keyOf(folder, uidValidity, uid);
   const hit = cache.get(key);
   if (hit) return hit;
+  const keyGeneration = generation;
   const { stream } = await folder.read(uid);
   const entry: CachedMessage = { structure: await parseStructure(stream) };
-  cache.set(key, entry);
+  if (keyGeneration === generation) cache.set(key, entry);
   return entry;
 }
 
@@ -117,8 +155,9 @@ export async function messageHeader(folder: MailFolder, uidValidity: number, uid
   const key = keyOf(folder, uidValidity, uid);
   const hit = headers.get(key);
   if (hit) return hit;
+  const keyGeneration = generation;
   const entry: CachedHeader = { raw: await loadHeader(folder, uidValidity, uid) };
-  headers.set(key, entry, 7 * entry.raw.length + 256); // the parsed fields and the renderings too
+  if (keyGeneration === generation) headers.set(key, entry, 7 * entry.raw.length + 256); // the parsed fields and the renderings too
   return entry;
 }
 
