@@ -126,6 +126,8 @@ export interface RedisNotifierOptions extends WatchOptions {
 export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions = {}): ChangeNotifier {
   const prefix = options.channelPrefix ?? 'mail:maildir';
   const origin = randomBytes(8).toString('hex');
+  /** How JSON.stringify begins the records of this process (see publish). */
+  const ownStart = `{"v":1,"origin":"${origin}"`;
   const hub = new LocalHub(options);
   let subscriber: Redis | null = null;
   const pending = new Set<Promise<unknown>>();
@@ -138,6 +140,8 @@ export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions 
     const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     sub.on('error', () => undefined);
     sub.on('message', (channel: string, message: string) => {
+      // Our own records come back (we listen on the channels we publish to): known by their start, unparsed.
+      if (message.startsWith(ownStart)) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(message);
