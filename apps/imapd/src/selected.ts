@@ -167,30 +167,49 @@ export class SelectedMailbox {
     );
     if (!snap) return [];
     const out: Response[] = [];
-    const present = new Set(snap.messages.map((m) => m.uid));
-    if (options.expunge) {
-      const gone = this.uids.filter((u) => !present.has(u));
-      for (const seq of this.removeUids(gone)) out.push({ type: 'EXPUNGE', seq });
-    } else if (this.uids.some((u) => !present.has(u))) {
-      this.dirty = true;
-    }
-    const keywordsBefore = this.keywords.size;
-    const lastUid = this.uids[this.uids.length - 1] ?? 0;
+    // Both lists are in UID order: one walk over them finds what is gone, what is new, and what changed after
+    // the session's highest mod-sequence, without a set or a lookup per message.
+    const known = this.uids;
+    const messages = snap.messages;
+    const lastUid = known[known.length - 1] ?? 0;
+    const gone: number[] = [];
     const added: MessageInfo[] = [];
-    for (const m of snap.messages) {
-      const known = this.messages.get(m.uid);
-      if (!known) {
-        for (const k of m.keywords) this.keywords.add(k);
-        if (m.uid > lastUid) added.push(m);
+    const changed: MessageInfo[] = [];
+    const keywordsBefore = this.keywords.size;
+    let i = 0;
+    let j = 0;
+    while (j < messages.length) {
+      const m = messages[j] as MessageInfo;
+      const u = known[i];
+      if (u !== undefined && u < m.uid) {
+        gone.push(u);
+        i++;
         continue;
       }
-      // Not changed since the session's highest mod-sequence: as the client knows it.
-      if (m.modseq <= this.highestModseq) continue;
+      j++;
+      if (u === m.uid) {
+        i++;
+        // Not changed since the session's highest mod-sequence: as the client knows it.
+        if (m.modseq > this.highestModseq) changed.push(m);
+        continue;
+      }
+      for (const k of m.keywords) this.keywords.add(k);
+      if (m.uid > lastUid) added.push(m);
+    }
+    for (; i < known.length; i++) gone.push(known[i] as number);
+    if (options.expunge) {
+      for (const seq of this.removeUids(gone)) out.push({ type: 'EXPUNGE', seq });
+    } else if (gone.length > 0) {
+      this.dirty = true;
+    }
+    for (const m of changed) {
+      const view = this.messages.get(m.uid);
+      if (!view) continue;
       for (const k of m.keywords) this.keywords.add(k);
       const flags = flagsOf(m);
-      if (!sameFlags(known.flags, flags) || (options.condstore && known.modseq !== m.modseq)) {
-        known.flags = flags;
-        known.modseq = m.modseq;
+      if (!sameFlags(view.flags, flags) || (options.condstore && view.modseq !== m.modseq)) {
+        view.flags = flags;
+        view.modseq = m.modseq;
         const items = [
           { item: 'UID' as const, uid: m.uid },
           { item: 'FLAGS' as const, flags: this.withRecent(m.uid, flags) },

@@ -1,5 +1,5 @@
 // Tests of the folder scan cache: UIDs without a scan, delayed refresh, moves between new/ and cur/.
-import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mail/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,20 @@ describe('FolderIndex', () => {
     expect(index.messages().map((m) => m.uid)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(index.get(6)?.internalDate).toBe(Math.floor((await stat(join(path, 'cur', '1.M1P1.other,S=1,W=1:2,S'))).mtimeMs));
     expect(index.get(1)?.internalDate).toBe(1000);
+  });
+
+  it('keeps the UID order as messages come and go, without sorting again', async () => {
+    const index = new FolderIndex(path, { root: dir.path, lockStaleMs: 10_000 });
+    await index.sync();
+    for (let i = 0; i < 4; i++) await add(index, `${200 + i}.M1P9Q${i}.h,S=1,W=1`);
+    expect(index.messages().map((m) => m.uid)).toEqual([1, 2, 3, 4]);
+    await unlink(join(path, 'new', '201.M1P9Q1.h,S=1,W=1'));
+    index.invalidate();
+    await index.sync();
+    expect(index.messages().map((m) => m.uid)).toEqual([1, 3, 4]);
+    await add(index, '210.M1P9Q9.h,S=1,W=1');
+    expect(index.messages().map((m) => m.uid)).toEqual([1, 3, 4, 5]);
+    expect(index.messages().map((m) => index.get(m.uid))).toEqual(index.messages());
   });
 
   it('reads a directory once more after a change hidden inside one time stamp (delayed refresh)', async () => {

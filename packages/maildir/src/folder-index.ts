@@ -133,8 +133,8 @@ export class FolderIndex {
     return this.records.size;
   }
 
-  /** Messages in UID order. */
-  messages(): MessageRecord[] {
+  /** Messages in UID order; the array is kept and changed as records come and go: copy it to keep it across an await. */
+  messages(): readonly MessageRecord[] {
     if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => a.uid - b.uid);
     return this.sorted;
   }
@@ -373,7 +373,7 @@ export class FolderIndex {
         this.count(old, -1);
         this.records.delete(old.uid);
         this.byBase.delete(base);
-        this.sorted = null;
+        this.unsort(old);
       }
       if (!f || uid === undefined) continue;
       const rec = this.makeRecord(base, f, uid);
@@ -387,10 +387,28 @@ export class FolderIndex {
         this.count(rec, 1);
         this.records.set(uid, rec);
         this.byBase.set(base, rec);
-        this.sorted = null;
+        // A new message has the highest UID nearly always: the order is kept without sorting again.
+        const last = this.sorted?.[this.sorted.length - 1];
+        if (this.sorted && (last === undefined || last.uid < uid)) this.sorted.push(rec);
+        else this.sorted = null;
       }
     }
     this.touched.clear();
+  }
+
+  /** Takes a removed record out of the UID order, if it is kept. */
+  private unsort(rec: MessageRecord): void {
+    const sorted = this.sorted;
+    if (!sorted) return;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as MessageRecord).uid < rec.uid) lo = mid + 1;
+      else hi = mid;
+    }
+    if (sorted[lo] === rec) sorted.splice(lo, 1);
+    else this.sorted = null;
   }
 
   /** Records a rename this process made. */

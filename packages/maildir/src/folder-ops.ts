@@ -97,7 +97,7 @@ export async function renameInbox(inbox: FolderRef, target: FolderRef, services:
         if (!isErrno(err, 'ENOENT')) throw err;
       }
       const uids: number[] = [];
-      for (const rec of index.messages()) {
+      for (const rec of [...index.messages()]) {
         try {
           await rename(join(inbox.path, rec.dir, rec.filename), join(target.path, rec.dir, rec.filename));
         } catch (err) {

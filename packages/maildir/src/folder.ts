@@ -83,7 +83,7 @@ export class MaildirFolder implements MailFolder {
 
   /** Moves new/ messages to cur/; the ones this call moved are \Recent for the caller (Dovecot's semantics). */
   private async takeRecent(recentUids: number[]): Promise<void> {
-    for (const rec of this.index.messages()) {
+    for (const rec of [...this.index.messages()]) {
       if (rec.dir !== 'new') continue;
       const name = withFlags(rec.filename, '');
       try {
