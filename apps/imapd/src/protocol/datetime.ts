@@ -55,8 +55,24 @@ function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, s
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** Recent INTERNALDATE texts in UTC by time (a mailbox's messages are fetched again and again); cleared when full. */
+const utcTexts = new Map<number, string>();
+const UTC_TEXTS = 4096;
+
 /** INTERNALDATE text: "17-Jul-1996 02:44:25 -0700" (date-day-fixed: space-padded day) in the given zone. */
 export function formatDateTime(date: Date, offsetMinutes = 0): string {
+  if (offsetMinutes !== 0) return dateTimeText(date, offsetMinutes);
+  const ms = date.getTime();
+  let text = utcTexts.get(ms);
+  if (text === undefined) {
+    text = dateTimeText(date, 0);
+    if (utcTexts.size >= UTC_TEXTS) utcTexts.clear();
+    utcTexts.set(ms, text);
+  }
+  return text;
+}
+
+function dateTimeText(date: Date, offsetMinutes: number): string {
   const local = new Date(date.getTime() + offsetMinutes * 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);

@@ -157,8 +157,20 @@ function quoteIfNeeded(name: string): string {
   return name;
 }
 
+/** Section texts by section: a command's section is named in the response of every message it fetches. */
+const sectionTexts = new WeakMap<BodySection, string>();
+
 /** Section text as FETCH responses name it: "1.2.HEADER.FIELDS (From To)", "" for the whole message. */
 export function formatSection(section: BodySection): string {
+  let text = sectionTexts.get(section);
+  if (text === undefined) {
+    text = sectionText(section);
+    sectionTexts.set(section, text);
+  }
+  return text;
+}
+
+function sectionText(section: BodySection): string {
   const parts: string[] = section.part.map(String);
   if (section.text) parts.push(section.text);
   let text = parts.join('.');
