@@ -126,12 +126,14 @@ export class SelectedMailbox {
   }
 
   /**
-   * The change record of a change this session made and has reported (noteFlags, removeUids, noteModseq):
-   * no reason for the next sync to look at the folder, when the session's highest mod-sequence reached it,
-   * that is nobody else's change came in between.
+   * The change record of a change this session made and has reported (noteFlags, removeUids): its mod-sequence
+   * is taken as seen (noteModseq), and it is no reason for the next sync to look at the folder when the session's
+   * highest mod-sequence reached it, that is nobody else's change came in between.
    */
   madeChange(change: ChangeRecord | null): void {
-    if (!change || change.modseq === undefined || change.modseq !== this.highestModseq) return;
+    if (change?.modseq === undefined) return;
+    this.noteModseq(change.modseq);
+    if (change.modseq !== this.highestModseq) return;
     const i = this.heard.indexOf(change);
     if (i >= 0) this.heard.splice(i, 1);
   }

@@ -16,6 +16,7 @@ import { countSizes, statMtime } from './message-input.js';
 import { ModseqLog, type ModseqLine } from './modseq.js';
 import { inBatches } from './mutex.js';
 import { newGuid, Uidlist } from './uidlist.js';
+import { UidOrder } from './uid-order.js';
 import { nextUidValidity } from './uidvalidity.js';
 
 export type { SubDir } from './folder-scan.js';
@@ -69,7 +70,7 @@ export class FolderIndex {
   /** Totals over `records`, kept as records come and go, so that a status costs nothing per message. */
   private tally: FolderTotals = { unseen: 0, recent: 0, size: 0 };
   private byBase = new Map<string, MessageRecord>();
-  private sorted: MessageRecord[] | null = null;
+  private readonly order = new UidOrder<MessageRecord>();
   private touched = new Set<string>();
   private fullRebuild = true;
   private synced = false;
@@ -135,8 +136,7 @@ export class FolderIndex {
 
   /** Messages in UID order; the array is kept and changed as records come and go: copy it to keep it across an await. */
   messages(): readonly MessageRecord[] {
-    if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => a.uid - b.uid);
-    return this.sorted;
+    return this.order.get(() => this.records.values());
   }
 
   /** Brings the cache up to date with the disk. Throws MailboxNotFoundError when the folder is gone. */
@@ -360,7 +360,7 @@ export class FolderIndex {
         this.records.set(uid, rec);
         this.byBase.set(base, rec);
       }
-      this.sorted = null;
+      this.order.reset();
       this.fullRebuild = false;
       this.touched.clear();
       return;
@@ -373,7 +373,7 @@ export class FolderIndex {
         this.count(old, -1);
         this.records.delete(old.uid);
         this.byBase.delete(base);
-        this.unsort(old);
+        this.order.remove(old);
       }
       if (!f || uid === undefined) continue;
       const rec = this.makeRecord(base, f, uid);
@@ -387,28 +387,10 @@ export class FolderIndex {
         this.count(rec, 1);
         this.records.set(uid, rec);
         this.byBase.set(base, rec);
-        // A new message has the highest UID nearly always: the order is kept without sorting again.
-        const last = this.sorted?.[this.sorted.length - 1];
-        if (this.sorted && (last === undefined || last.uid < uid)) this.sorted.push(rec);
-        else this.sorted = null;
+        this.order.add(rec);
       }
     }
     this.touched.clear();
-  }
-
-  /** Takes a removed record out of the UID order, if it is kept. */
-  private unsort(rec: MessageRecord): void {
-    const sorted = this.sorted;
-    if (!sorted) return;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as MessageRecord).uid < rec.uid) lo = mid + 1;
-      else hi = mid;
-    }
-    if (sorted[lo] === rec) sorted.splice(lo, 1);
-    else this.sorted = null;
   }
 
   /** Records a rename this process made. */
@@ -456,7 +438,7 @@ export class FolderIndex {
           this.count(rec, -1);
           this.records.delete(rec.uid);
           this.byBase.delete(base);
-          this.sorted = null;
+          this.order.reset();
         }
       }
       this.partial = [...this.touched];

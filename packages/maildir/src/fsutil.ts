@@ -7,27 +7,30 @@ import { promisify } from 'node:util';
 import { isErrno } from './errors.js';
 
 /**
- * Flushes a directory's entries (after a create, link, rename or unlink in it). The open and close are synchronous
- * (microseconds, where each trip through the thread pool costs tens of them); only the fsync waits in the pool.
+ * Flushes a directory's entries (after a create, link, rename or unlink in it). Some file systems refuse fsync on
+ * directories; the data itself was synced already.
  */
 export async function fsyncDir(dir: string): Promise<void> {
-  let fd: number | undefined;
   try {
-    fd = openSync(dir, constants.O_RDONLY);
-    await syncFd(fd);
+    await syncPath(dir, false);
   } catch (err) {
-    // Some file systems refuse fsync on directories; the data itself was synced already.
     if (!isErrno(err, 'EINVAL', 'EISDIR', 'EBADF', 'EPERM')) throw err;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** fdatasync of a file that was written through another descriptor (group commit of several appends). */
-export async function fsyncFile(path: string): Promise<void> {
+export function fsyncFile(path: string): Promise<void> {
+  return syncPath(path, true);
+}
+
+/**
+ * fsync (or fdatasync) of `path` through a descriptor of its own. The open and close are synchronous
+ * (microseconds, where each trip through the thread pool costs tens of them); only the sync waits in the pool.
+ */
+async function syncPath(path: string, dataOnly: boolean): Promise<void> {
   const fd = openSync(path, constants.O_RDONLY);
   try {
-    await syncFd(fd, true);
+    await syncFd(fd, dataOnly);
   } finally {
     closeSync(fd);
   }

@@ -1,4 +1,5 @@
-// Dovecot-compatible dot-locks: "<file>.lock" created with O_EXCL holding "<pid>:<host>", with Dovecot's stale-lock rules.
+// Dovecot-compatible dot-locks: "<file>.lock" holding "<pid>:<host>", linked from a file of the process in the
+// folder's tmp/ or created with O_EXCL, with Dovecot's stale-lock rules.
 import { closeSync, fstatSync, ftruncateSync, futimesSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { lstat, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -103,9 +104,9 @@ export async function withDotlock<T>(path: string, options: DotlockOptions, fn: 
   }
 }
 
-// The lock's own file operations (create, write, stat, unlink, close, rename) are synchronous: each is one quick
-// call on a small file, where the promise API would make each a round trip through libuv's thread pool, and a
-// flag change or delivery takes and drops a lock every time. Only the fsync of replace() waits in the pool.
+// The lock's own file operations (link or create, write, stat, unlink, close, rename) are synchronous: each is one
+// quick call on a small file, where the promise API would make each a round trip through libuv's thread pool, and a
+// flag change or delivery takes and drops a lock every time. Only the syncs of replace() wait in the pool.
 
 /**
  * A lock file as created: by link() from this process's template (which keeps the inode) or by an exclusive
@@ -311,6 +312,21 @@ function makeLock(path: string, lockPath: string, held: Held, releaseKey: () => 
     const mine = fstatSync(held.fd);
     return mine.ino === current.ino && mine.dev === current.dev;
   };
+  const release = async (): Promise<boolean> => {
+    if (done) return true;
+    let mine = false;
+    try {
+      mine = ours();
+      if (mine) unlinkSync(lockPath);
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) {
+        finish();
+        throw err;
+      }
+    }
+    finish();
+    return mine;
+  };
   return {
     path,
     lockPath,
@@ -320,36 +336,17 @@ function makeLock(path: string, lockPath: string, held: Held, releaseKey: () => 
       if ('fd' in held) futimesSync(held.fd, now, now);
       else if (ours()) utimesSync(lockPath, now, now);
     },
-    async release() {
-      if (done) return true;
-      let mine = false;
-      try {
-        mine = ours();
-        if (mine) unlinkSync(lockPath);
-      } catch (err) {
-        if (!isErrno(err, 'ENOENT')) {
-          finish();
-          throw err;
-        }
-      }
-      finish();
-      return mine;
-    },
+    release,
     async replace(content) {
       if (done) throw new Error(`lock ${lockPath} already released`);
       const data = typeof content === 'string' ? Buffer.from(content) : content;
       if ('template' in held) {
         // The linked inode is the template's: the new contents go into a file of their own, renamed over the
-        // protected file while the lock is still held, and the lock is then removed.
+        // protected file while the lock is still held, and the lock is then released.
         try {
           await atomicWriteFile(path, data, { syncDir: false });
         } finally {
-          try {
-            if (ours()) unlinkSync(lockPath);
-          } catch {
-            // gone already
-          }
-          finish();
+          await release();
         }
         return;
       }

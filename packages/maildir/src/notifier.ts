@@ -163,14 +163,6 @@ export function createRedisNotifier(redis: Redis, options: RedisNotifierOptions 
   const flush = (): void => {
     const batch = queued;
     queued = [];
-    if (batch.length === 1) {
-      const [only] = batch as [(typeof batch)[0]];
-      redis.publish(only.channel, only.message).then(
-        () => only.settle(null),
-        (err: Error) => only.settle(err),
-      );
-      return;
-    }
     const pipeline = redis.pipeline();
     for (const item of batch) pipeline.publish(item.channel, item.message);
     pipeline.exec().then(

@@ -16,7 +16,6 @@ export const expunge: CommandModule<'EXPUNGE'> = {
     if (candidates.length === 0) return;
     const result = await sel.folder.expunge(candidates, { onlyDeleted: true });
     for (const seq of sel.removeUids(result.expunged)) await session.send({ type: 'EXPUNGE', seq });
-    if (result.change?.modseq !== undefined) sel.noteModseq(result.change.modseq);
     sel.madeChange(result.change);
   },
 };
