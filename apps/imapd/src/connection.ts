@@ -43,6 +43,8 @@ export class Connection {
   private peerClosed = false;
   private stopping = false;
   private woken = false;
+  /** Counts input, end and wake events, so that one coming while nobody waits is still seen. */
+  private arrivals = 0;
   utf8 = false;
 
   constructor(
@@ -89,6 +91,7 @@ export class Connection {
   }
 
   private notify(reason: 'input' | 'wake'): void {
+    this.arrivals++;
     const w = this.wakeUp;
     this.wakeUp = undefined;
     w?.(reason);
@@ -122,7 +125,11 @@ export class Connection {
         this.woken = false;
         return 'wake';
       }
+      // Input, the end of the connection or a wake() can come while the flush waits for the socket to drain (a
+      // client that pipelined behind a large reply): then the framer is looked at again before any wait.
+      const seen = this.arrivals;
       await this.flush();
+      if (this.arrivals !== seen) continue;
       if (this.peerClosed) throw new ConnectionClosedError('connection closed');
       if (this.framer.closed) throw new ConnectionClosedError('framer closed');
       if (this.socket.isPaused()) this.socket.resume();

@@ -1,7 +1,7 @@
 // Session tests of the message commands: FETCH (attributes, sections, partials, BINARY, \Seen), STORE (flags,
 // keywords, UNCHANGEDSINCE), COPY and MOVE with COPYUID, and their UID forms.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startHarness, stopSharedTls, USER, type Harness } from './test-support.js';
+import { PASSWORD, startHarness, stopSharedTls, USER, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -86,6 +86,39 @@ describe('FETCH', () => {
     expect((await c.cmd('FETCH 3 FLAGS')).status).toBe('BAD');
     expect((await c.ok('UID FETCH 3:* FLAGS')).untagged).toEqual(['* 2 FETCH (UID 2 FLAGS (\\Recent))']);
   });
+});
+
+describe('FETCH of whole messages behind a slow reader', () => {
+  // The replies back up while the client does not read, so the server waits for the socket to drain while the
+  // commands pipelined after them arrive: those must still be answered, and every message must arrive intact.
+  const message = (i: number): string => `Subject: message ${i}\n\n${Array.from({ length: 1000 + 40 * i }, (_, j) => `message ${i} line ${j}\n`).join('')}`;
+  const COUNT = 30;
+
+  for (const tls of [false, true]) {
+    it(`answers commands pipelined behind replies that wait for the socket, every message intact${tls ? ', over TLS' : ''}`, async () => {
+      h = await startHarness();
+      for (let i = 1; i <= COUNT; i++) await h.store.deliver(USER, 'INBOX', message(i));
+      const c = await h.client({ tls });
+      await c.ok(`LOGIN ${USER} ${PASSWORD}`);
+      await c.ok('SELECT INBOX');
+      c.socket.pause();
+      c.write(`b1 FETCH 1:* BODY.PEEK[]\r\nb2 FETCH ${COUNT}:1 BODY.PEEK[]\r\n`);
+      for (let i = 1; i <= 3; i++) c.write(`b${2 + i} FETCH ${i} BODY.PEEK[]\r\n`);
+      await new Promise((r) => setTimeout(r, 300));
+      c.socket.resume();
+      const replies = [await c.reply('b1', 20_000), await c.reply('b2', 20_000)];
+      for (let i = 1; i <= 3; i++) replies.push(await c.reply(`b${2 + i}`, 20_000));
+      for (const r of replies) {
+        expect(r.status).toBe('OK');
+        for (const line of r.untagged) {
+          const seq = Number(/^\* (\d+) FETCH/.exec(line)?.[1]);
+          const body = message(seq).replace(/\n/g, '\r\n');
+          expect(line).toBe(`* ${seq} FETCH (BODY[] {${body.length}}\r\n${body})`);
+        }
+      }
+      expect(replies.map((r) => r.untagged.length)).toEqual([COUNT, COUNT, 1, 1, 1]);
+    });
+  }
 });
 
 describe('STORE', () => {
