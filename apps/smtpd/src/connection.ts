@@ -75,6 +75,8 @@ export class Connection {
   private out: string[] = [];
   private outBytes = 0;
   private wake: (() => void) | undefined;
+  /** Counts input, end and shutdown events, so that one coming while nobody waits is still seen. */
+  private arrivals = 0;
   private peerClosed = false;
   private failure: Error | undefined;
   private ending = false;
@@ -129,6 +131,7 @@ export class Connection {
   }
 
   private notify(): void {
+    this.arrivals++;
     const w = this.wake;
     this.wake = undefined;
     w?.();
@@ -204,8 +207,11 @@ export class Connection {
         if (this.outBytes > OUTPUT_HIGH_WATER) await this.flush();
         return line;
       }
+      // Input or the end of the connection can come while the flush waits for the socket to drain (a client
+      // that pipelined behind many replies): then the framer is looked at again before any wait.
+      const seen = this.arrivals;
       await this.flush();
-      await this.waitForInput();
+      if (this.arrivals === seen) await this.waitForInput();
     }
   }
 

@@ -98,3 +98,20 @@ describe('implicit TLS (submissions)', () => {
     }
   });
 });
+
+describe('pipelining over TLS', () => {
+  it('answers commands pipelined behind replies that wait for the client to read', async () => {
+    const c = await srv.open('submissions');
+    // More replies than the TLS stream buffers: the server waits for the socket to drain while the rest of the
+    // commands arrive, and must still see them.
+    const n = 20000;
+    c.socket.pause();
+    c.write('EHLO client.test\r\n'.repeat(n));
+    await new Promise((r) => setTimeout(r, 200));
+    c.write('EHLO client.test\r\n'.repeat(10));
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.resume();
+    for (let i = 0; i < n + 10; i++) expect((await c.reply()).code).toBe(250);
+    expect((await c.cmd('QUIT')).code).toBe(221);
+  });
+});
