@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
+import { giveBack } from './buffer-pool.js';
 import { compose, Framer } from './protocol/index.js';
 import type { FramerEvent, FramerLimits, Response } from './protocol/index.js';
 
@@ -193,14 +194,20 @@ export class Connection {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
     let ok: boolean;
-    if (parts.length === 1 || bytes < JOIN_BELOW) ok = socket.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes));
-    else {
+    if (parts.length === 1) ok = socket.write(parts[0] as Buffer);
+    else if (bytes < JOIN_BELOW) {
+      const joined = Buffer.concat(parts, bytes);
+      for (const part of parts) giveBack(part);
+      ok = socket.write(joined);
+    } else {
       // Message data is not copied into one buffer: the parts go out together in one vectored write.
       socket.cork();
       ok = true;
       for (const part of parts) ok = socket.write(part);
       socket.uncork();
     }
+    // Nothing left queued: the kernel (or TLS) has every octet, and message buffers can serve the next FETCH.
+    if (socket.writableLength === 0) for (const part of parts) giveBack(part);
     if (ok) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 // Session tests of the message commands: FETCH (attributes, sections, partials, BINARY, \Seen), STORE (flags,
 // keywords, UNCHANGEDSINCE), COPY and MOVE with COPYUID, and their UID forms.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { pooledBytes } from './buffer-pool.js';
 import { PASSWORD, startHarness, stopSharedTls, USER, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
@@ -119,6 +120,20 @@ describe('FETCH of whole messages behind a slow reader', () => {
       expect(replies.map((r) => r.untagged.length)).toEqual([COUNT, COUNT, 1, 1, 1]);
     });
   }
+
+  it('reads a message into memory that the socket gave back, once its reply went out at once', async () => {
+    h = await startHarness();
+    await h.store.deliver(USER, 'INBOX', message(1));
+    const c = await h.login();
+    await c.ok('SELECT INBOX');
+    await c.ok('FETCH 1 BODY.PEEK[]');
+    // The message is about 23 KB: its reply was read into 32 KiB of pooled memory, now given back.
+    const pooled = pooledBytes();
+    expect(pooled).toBeGreaterThanOrEqual(32 * 1024);
+    const again = await c.ok('FETCH 1 BODY.PEEK[]');
+    expect(again.untagged[0]).toContain(message(1).replace(/\n/g, '\r\n'));
+    expect(pooledBytes()).toBe(pooled);
+  });
 });
 
 describe('STORE', () => {

@@ -4,6 +4,7 @@
 import { Transform, type Readable } from 'node:stream';
 import type { MailFolder } from '@mail/maildir';
 import { decodeBody, filterHeaderFields, findPart, sectionRange, UnknownEncodingError } from '@mail/mime';
+import { takeBuffer } from '../../buffer-pool.js';
 import { ImapNo } from '../../errors.js';
 import type { BodySection, PartialRange, StreamedLiteral } from '../../protocol/index.js';
 import type { CachedHeader, CachedMessage } from './cache.js';
@@ -98,7 +99,7 @@ export async function wholeMessage(folder: MailFolder, uid: number, crlfSize: nu
   }
   // The stored form is never longer than the CRLF form: the first crlfSize octets hold all that is sent. They are
   // read into a buffer of the CRLF size and widened there, which is the answer when the sizes agree.
-  const buf = Buffer.allocUnsafe(crlfSize);
+  const buf = takeBuffer(crlfSize);
   const { stream, data } = await folder.read(uid, { start: 0, end: crlfSize, into: buf });
   if (!data) return exactly(toCrlf(await collect(stream)), crlfSize);
   stream.destroy();
