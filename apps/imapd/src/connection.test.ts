@@ -36,6 +36,12 @@ describe('Connection output', () => {
     client.pause();
     const conn = new Connection(server, {}, 60_000);
     const expected: string[] = [];
+    /** Sends one message and starts its flush without waiting for it. */
+    const sendMessage = async (seq: number, content: Buffer): Promise<void> => {
+      expected.push(reply(seq, content));
+      await conn.send({ type: 'FETCH', seq, items: [{ item: 'BODY[]', section: { part: [], text: null, fields: [] }, content }] });
+      void conn.flush();
+    };
     let gaveBack = 0;
     let queued = false;
     // Replies of one pooled buffer each until one is left queued: the client reads nothing, so the kernel's
@@ -43,9 +49,7 @@ describe('Connection output', () => {
     for (let seq = 1; seq <= 20_000 && !queued; seq++) {
       const content = takeBuffer(SIZE).fill(0x41 + (seq % 26));
       const before = pooledBytes();
-      expected.push(reply(seq, content));
-      await conn.send({ type: 'FETCH', seq, items: [{ item: 'BODY[]', section: { part: [], text: null, fields: [] }, content }] });
-      void conn.flush();
+      await sendMessage(seq, content);
       queued = server.writableLength > 0;
       if (queued) expect(pooledBytes()).toBe(before);
       else if (pooledBytes() > before) gaveBack++;
@@ -53,12 +57,7 @@ describe('Connection output', () => {
     expect(queued).toBe(true);
     expect(gaveBack).toBeGreaterThan(0);
     // A few more messages while the others wait: their memory must not be the waiting replies'.
-    for (let seq = expected.length + 1, n = 0; n < 5; seq++, n++) {
-      const content = takeBuffer(SIZE).fill(0x61 + n);
-      expected.push(reply(seq, content));
-      await conn.send({ type: 'FETCH', seq, items: [{ item: 'BODY[]', section: { part: [], text: null, fields: [] }, content }] });
-      void conn.flush();
-    }
+    for (let n = 0; n < 5; n++) await sendMessage(expected.length + 1, takeBuffer(SIZE).fill(0x61 + n));
     const want = Buffer.from(expected.join(''), 'latin1');
     const chunks: Buffer[] = [];
     let got = 0;

@@ -193,21 +193,19 @@ export class Connection {
     this.outBytes = 0;
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
+    const joined = parts.length > 1 && bytes < JOIN_BELOW;
     let ok: boolean;
-    if (parts.length === 1) ok = socket.write(parts[0] as Buffer);
-    else if (bytes < JOIN_BELOW) {
-      const joined = Buffer.concat(parts, bytes);
-      for (const part of parts) giveBack(part);
-      ok = socket.write(joined);
-    } else {
+    if (parts.length === 1 || joined) ok = socket.write(joined ? Buffer.concat(parts, bytes) : (parts[0] as Buffer));
+    else {
       // Message data is not copied into one buffer: the parts go out together in one vectored write.
       socket.cork();
       ok = true;
       for (const part of parts) ok = socket.write(part);
       socket.uncork();
     }
-    // Nothing left queued: the kernel (or TLS) has every octet, and message buffers can serve the next FETCH.
-    if (socket.writableLength === 0) for (const part of parts) giveBack(part);
+    // The parts were copied, or nothing is left queued (the kernel or TLS has every octet): message buffers can
+    // serve the next FETCH.
+    if (joined || socket.writableLength === 0) for (const part of parts) giveBack(part);
     if (ok) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
